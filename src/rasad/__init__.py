@@ -1,0 +1,3 @@
+"""Rasad: Arabic conflict news to geolocated, source-attributed events."""
+
+__version__ = "0.1.0"
