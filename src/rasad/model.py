@@ -136,6 +136,7 @@ class PlaceSpan:
     precision: int  # 1 the place itself, 2 near/countryside/district, 3 region/governorate
     cue: str | None = None  # the cue word that introduced it ("قرية", "ريف", "محيط")
     score: float = 1.0
+    role: str | None = None  # "origin" for "أبناء الحسكة", "من بلدة X" of people: not an event place
 
 
 @dataclass(slots=True, frozen=True)

@@ -1,0 +1,248 @@
+"""The ``rasad`` command: a thin shell over the library (Typer + Rich).
+
+Output goes to a file (``-o``) or standard output; messages, the progress bar and the
+summary go to standard error, and the progress bar only when standard error is a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from rasad import __version__
+from rasad.errors import RasadError
+from rasad.model import Article, Problem
+from rasad.pipeline import Pipeline, Resources, RunStats
+from rasad.serialize import article_json, mention_json
+from rasad.settings import Settings, load_settings
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Rasad: Arabic conflict news to geolocated, source-attributed events.",
+)
+
+Inputs = Annotated[
+    list[str],
+    typer.Argument(help="JSONL files (or - for stdin), .txt/.html files, or folders of them"),
+]
+OutOpt = Annotated[Path | None, typer.Option("-o", "--output", help="write here instead of stdout")]
+PublishedOpt = Annotated[
+    str | None,
+    typer.Option("--published", help="publication date (YYYY-MM-DD) for inputs that have none"),
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="settings file (TOML); see docs/configuration.md")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar and no summary")]
+
+
+class Format(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    geojson = "geojson"
+
+
+def _console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _settings(config: Path | None, **flags: Any) -> Settings:
+    try:
+        return load_settings(config, **flags)
+    except RasadError as exc:
+        _console().print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[IO[str]]:
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8") as fh:
+            yield fh
+
+
+def _articles(
+    inputs: list[str], settings: Settings, quiet: bool, stats: RunStats
+) -> Iterator[Article]:
+    """Run the pipeline, reporting skipped inputs and a progress bar on a terminal."""
+    console = _console()
+    pipeline = Pipeline(Resources(settings))
+    show_bar = console.is_terminal and not quiet
+    progress = Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} articles"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not show_bar,
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task("extracting", total=None)
+        for item in pipeline.run(inputs, stats):
+            if isinstance(item, Problem):
+                console.print(f"[yellow]skipped[/yellow] {item.source}: {item.message}")
+                continue
+            for problem in item.problems:
+                console.print(f"[yellow]warning[/yellow] {problem.source}: {problem.message}")
+            progress.advance(task)
+            yield item
+
+
+def _summary(stats: RunStats, quiet: bool, extra: str = "") -> None:
+    if quiet:
+        return
+    rate = stats.read / stats.seconds if stats.seconds > 0 else 0.0
+    _console().print(
+        f"read {stats.read} articles, skipped {stats.skipped} inputs, "
+        f"{stats.failed} failed in a stage, {stats.mentions} mentions{extra} "
+        f"in {stats.seconds:.2f} s ({rate:.1f} articles/s)"
+    )
+
+
+@app.command()
+def extract(
+    inputs: Inputs,
+    output: OutOpt = None,
+    published: PublishedOpt = None,
+    config: ConfigOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write one JSON line per event mention found in the articles."""
+    settings = _settings(config, published=published)
+    stats = RunStats()
+    with _output(output) as out:
+        for article in _articles(inputs, settings, quiet, stats):
+            for mention in article.mentions:
+                out.write(json.dumps(mention_json(mention), ensure_ascii=False) + "\n")
+    _summary(stats, quiet)
+
+
+@app.command()
+def events(
+    inputs: Inputs,
+    output: OutOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="output format")] = Format.jsonl,
+    published: PublishedOpt = None,
+    config: ConfigOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run the whole pipeline and write events (one per real-world happening)."""
+    from rasad.export import write_csv, write_geojson, write_jsonl
+    from rasad.merge.events import events_from_articles
+
+    settings = _settings(config, published=published)
+    stats = RunStats()
+    articles = list(_articles(inputs, settings, quiet, stats))
+    merged = events_from_articles(articles)
+    writer = {Format.jsonl: write_jsonl, Format.csv: write_csv, Format.geojson: write_geojson}[fmt]
+    with _output(output) as out:
+        writer(merged, out)
+    _summary(stats, quiet, extra=f", {len(merged)} events")
+
+
+@app.command()
+def articles(
+    inputs: Inputs,
+    output: OutOpt = None,
+    published: PublishedOpt = None,
+    config: ConfigOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write each article as analysed: the text offsets refer to (e.g. extracted from HTML)."""
+    settings = _settings(config, published=published)
+    stats = RunStats()
+    with _output(output) as out:
+        for article in _articles(inputs, settings, quiet, stats):
+            out.write(json.dumps(article_json(article), ensure_ascii=False) + "\n")
+    _summary(stats, quiet)
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Option("--gold", help="gold mentions (JSONL)")],
+    pred: Annotated[Path, typer.Option("--pred", help="predicted mentions (JSONL)")],
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable report")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="list misses")] = False,
+) -> None:
+    """Score predicted mentions against gold: P/R/F1 and per-field accuracy."""
+    from rasad.evaluate import evaluate_files
+
+    try:
+        report = evaluate_files(gold, pred)
+    except RasadError as exc:
+        _console().print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        return
+    if verbose:
+        for line in report.unmatched_gold:
+            print(f"missed gold  {line}")
+        for line in report.unmatched_pred:
+            print(f"unmatched    {line}")
+    for line in report.lines():
+        print(line)
+
+
+@app.command()
+def places(
+    text: Annotated[str, typer.Argument(help="Arabic text, or a path to a text file")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
+) -> None:
+    """Show the places found in a text and how they resolve in the gazetteer."""
+    from rasad.recognize.places import describe
+
+    path = Path(text)
+    body = path.read_text(encoding="utf-8") if len(text) < 4096 and path.is_file() else text
+    resources = Resources(Settings())
+    found = describe(body, resources.places, resources.normalizer)
+    if as_json:
+        print(json.dumps(found, ensure_ascii=False, indent=1))
+        return
+    console = Console(highlight=False)
+    if not found:
+        console.print("no places found")
+    for row in found:
+        console.print(
+            f"{row.get('text')} [{row.get('start')}:{row.get('end')}] → {row.get('name')} / "
+            f"{row.get('name_ar')} ({row.get('feature_type')}; {row.get('admin1')}, "
+            f"{row.get('admin2')}) {row.get('lat')},{row.get('lon')} precision {row.get('precision')}"
+        )
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"rasad {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="show the version")
+    ] = False,
+) -> None:
+    """Rasad: Arabic conflict news to geolocated, source-attributed events."""
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

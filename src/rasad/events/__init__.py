@@ -1,0 +1,1 @@
+"""Event detection: triggers, argument attachment, ACLED coding."""

@@ -1,0 +1,265 @@
+"""Attaching arguments to a trigger: places, actors, counts and the date, within its sentence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from rasad.events.lexicon import EventRules
+from rasad.events.triggers import Tokens
+from rasad.model import (
+    ActorSpan,
+    Article,
+    NumberSpan,
+    PlaceSpan,
+    Sentence,
+    TimeSpan,
+    TriggerSpan,
+)
+
+
+@dataclass(slots=True)
+class Draft:
+    """A mention under construction."""
+
+    kind: str
+    trigger: TriggerSpan
+    sentence: Sentence
+    place: PlaceSpan | None = None
+    place_inherited: bool = False
+    actor1: ActorSpan | None = None
+    actor2: ActorSpan | None = None
+    counts: dict[str, list[NumberSpan]] = field(default_factory=dict)
+    updated: set[str] = field(default_factory=set)  # count keys whose later figure wins
+    time: TimeSpan | None = None
+    historical: bool = False
+    attributed_to: str | None = None
+    support: int = 1  # how many trigger occurrences were merged into this draft
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+def in_sentence(start: int, sent: Sentence) -> bool:
+    return sent.start <= start < sent.end
+
+
+class ArgumentFinder:
+    """Finds the arguments of triggers in one article (built per article)."""
+
+    def __init__(self, article: Article, tokens: Tokens, rules: EventRules) -> None:
+        self.article = article
+        self.tokens = tokens
+        self.rules = rules
+        offsets = article.norm_offsets
+        # original start of every token, to relate original spans to token indices
+        self._tok_orig = [offsets[s] for s, _ in tokens.spans]
+
+    # -- token helpers ------------------------------------------------------------------------
+    def tok_index(self, orig_offset: int) -> int:
+        from bisect import bisect_left
+
+        return bisect_left(self._tok_orig, orig_offset)
+
+    def words_before(self, orig_offset: int, n: int, floor: int = 0) -> list[list[str]]:
+        i = self.tok_index(orig_offset)
+        return self.tokens.candidates[max(floor, i - n) : i]
+
+    def sentence_token_floor(self, sent: Sentence) -> int:
+        return self.tok_index(sent.start)
+
+    def preceded_by(self, orig_offset: int, words: frozenset[str], n: int, sent: Sentence) -> bool:
+        floor = self.sentence_token_floor(sent)
+        return any(c in words for cands in self.words_before(orig_offset, n, floor) for c in cands)
+
+    # -- non-events -----------------------------------------------------------------------------
+    def is_non_event(self, trig: TriggerSpan, sent: Sentence) -> bool:
+        text = self.article.text[sent.start : sent.end].rstrip()
+        if text.endswith(self.rules.question_marks):
+            return True
+        floor = self.sentence_token_floor(sent)
+        before = self.words_before(trig.span.start, self.rules.non_event_window, floor)
+        if any(c in self.rules.non_event_words for cands in before for c in cands):
+            return True
+        flat = [cands[0] for cands in before]
+        for phrase in self.rules.non_event_phrases:
+            n = len(phrase)
+            for k in range(len(flat) - n + 1):
+                if tuple(flat[k : k + n]) == phrase:
+                    return True
+        return False
+
+    # -- places -----------------------------------------------------------------------------------
+    def sentence_places(self, sent: Sentence, trig: TriggerSpan) -> list[PlaceSpan]:
+        places = [
+            p
+            for p in self.article.places
+            if in_sentence(p.span.start, sent) and p.role != "origin"
+            and not (p.span.start <= trig.span.start < p.span.end)
+        ]
+        return places
+
+    def _is_origin(self, trig: TriggerSpan, place: PlaceSpan, sent: Sentence) -> bool:
+        if place.span.start < trig.span.end:
+            return False
+        lo = self.tok_index(trig.span.end)
+        hi = self.tok_index(place.span.start)
+        words = [c for cands in self.tokens.candidates[lo:hi] for c in cands]
+        for k, w in enumerate(words):
+            if w == "من" and any(x in self.rules.places.origin_nouns for x in words[k + 1 : k + 4]):
+                return True
+        return False
+
+    def place_groups(self, places: list[PlaceSpan]) -> list[list[PlaceSpan]]:
+        """Consecutive places joined only by list connectors form one group."""
+        groups: list[list[PlaceSpan]] = []
+        conn = self.rules.places.list_connectors
+        for p in sorted(places, key=lambda x: x.span.start):
+            if groups:
+                prev = groups[-1][-1]
+                lo, hi = self.tok_index(prev.span.end), self.tok_index(p.span.start)
+                gap = self.tokens.candidates[lo:hi]
+                if len(gap) <= 4 and all(any(c in conn for c in cands) for cands in gap):
+                    groups[-1].append(p)
+                    continue
+            groups.append([p])
+        return groups
+
+    def choose_places(self, kind: str, trig: TriggerSpan, sent: Sentence) -> list[PlaceSpan]:
+        places = self.sentence_places(sent, trig)
+        if not places:
+            return []
+        not_origin = [p for p in places if not self._is_origin(trig, p, sent)]
+        places = not_origin or places
+        if kind in self.rules.places.list_kinds:
+            for group in self.place_groups(places):
+                precise = [p for p in group if p.precision < 3]
+                if len(precise) >= 2 and group[-1].span.start > trig.span.start:
+                    return precise
+
+        def score(p: PlaceSpan) -> float:
+            d = p.span.start - trig.span.end if p.span.start >= trig.span.start else (
+                trig.span.start - p.span.end
+            ) * 1.5
+            return d + {1: 0, 2: 25, 3: 90}.get(p.precision, 90)
+
+        return [min(places, key=score)]
+
+    def inherited_place(self, sent: Sentence) -> PlaceSpan | None:
+        """The most precise place of the nearest earlier sentence (two back at most)."""
+        idx = sent.index
+        for back in (1, 2):
+            if idx - back < 0:
+                break
+            prev = self.article.sentences[idx - back]
+            cands = [
+                p for p in self.article.places if in_sentence(p.span.start, prev) and p.role != "origin"
+            ]
+            if cands:
+                return min(cands, key=lambda p: (p.precision, -p.span.start))
+        return None
+
+    # -- actors -------------------------------------------------------------------------------------
+    def choose_actors(
+        self, kind: str, trig: TriggerSpan, sent: Sentence
+    ) -> tuple[ActorSpan | None, ActorSpan | None]:
+        roles = self.rules.roles
+        all_actors = [a for a in self.article.actors if in_sentence(a.span.start, sent)]
+        actors = [a for a in all_actors if a.role_hint != "source"]
+        sources = [a for a in all_actors if a.role_hint == "source"]
+        before = [a for a in actors if a.span.end <= trig.span.start]
+        after = [a for a in actors if a.span.start >= trig.span.end]
+        a1: ActorSpan | None = None
+        a2: ActorSpan | None = None
+
+        def marked(a: ActorSpan, words: frozenset[str], n: int = 2) -> bool:
+            return self.preceded_by(a.span.start, words, n, sent)
+
+        # "بين X و Y"
+        for i, a in enumerate(actors[:-1]):
+            if marked(a, roles.between, 2):
+                b = next((x for x in actors[i + 1 :] if x.actor.id != a.actor.id), None)
+                if b is not None:
+                    return a, b
+        if kind == "defection":
+            a1 = next((a for a in after if marked(a, roles.defection_from, 3)), None)
+            a2 = next((a for a in after if marked(a, roles.defection_to, 3)), None)
+            if a1 is None:
+                a1 = next((a for a in after if a is not a2), None) or (before[-1] if before else None)
+            if a2 is None:
+                a2 = next((s for s in sources if a1 is None or s.actor.id != a1.actor.id), None)
+            return a1, a2
+        agents = [a for a in actors if marked(a, roles.agent_markers, 2)]
+        if agents:
+            a1 = min(agents, key=lambda a: abs(a.span.start - trig.span.start))
+        elif before:
+            a1 = before[-1]
+        elif after and after[0].span.start - trig.span.end < 40:
+            a1 = after[0]
+        rest = [a for a in after if a1 is None or a.actor.id != a1.actor.id]
+        if kind == "territory_change" and trig.lemma.split()[0] in roles.loser_markers and after:
+            # "طرد X من": X lost the ground
+            a2 = after[0]
+            if a1 is not None and a1.actor.id == a2.actor.id:
+                a1 = before[-1] if before and before[-1].actor.id != a2.actor.id else None
+        elif rest:
+            a2 = rest[0]
+        elif a1 is not None:
+            others = [a for a in before if a.actor.id != a1.actor.id]
+            a2 = others[-1] if others else None
+        if kind in roles.civilians_kinds:
+            civ = next((a for a in actors if a.actor.id == "civilians"), None)
+            if civ is not None:
+                if a1 is not None and a1.actor.id == "civilians":
+                    a1 = None
+                a2 = civ
+        if a1 is not None and a2 is not None and a1.actor.id == a2.actor.id:
+            a2 = None
+        return a1, a2
+
+    # -- counts -----------------------------------------------------------------------------------------
+    def count_key(self, kind: str, num: NumberSpan, sent: Sentence) -> str | None:
+        c = self.rules.counts
+        if num.noun is not None and num.noun in c.nouns:
+            key = c.nouns[num.noun]
+            return key if key in c.accepts.get(kind, ()) else None
+        floor = self.sentence_token_floor(sent)
+        for cands in reversed(self.words_before(num.span.start, 3, floor)):
+            for cand in cands:
+                if cand in c.cues:
+                    key = c.cues[cand]
+                    return key if key in c.accepts.get(kind, ()) else None
+        if kind in c.needs_cue:
+            return None
+        if num.noun is not None and num.noun in c.people:
+            key = c.kind_people_key.get(kind)
+            return key if key in c.accepts.get(kind, ()) else None
+        return None
+
+    def is_update(self, num: NumberSpan, sent: Sentence) -> bool:
+        floor = self.sentence_token_floor(sent)
+        words = self.words_before(num.span.start, 6, floor)
+        return any(c in self.rules.counts.update_cues for cands in words for c in cands)
+
+    # -- time -----------------------------------------------------------------------------------------------
+    def choose_time(self, trig: TriggerSpan, sent: Sentence) -> TimeSpan | None:
+        times = [t for t in self.article.times if in_sentence(t.span.start, sent)]
+        if not times:
+            return None
+        dated = [t for t in times if t.date is not None or t.weekday is not None] or times
+        return min(dated, key=lambda t: abs(t.span.start - trig.span.start))
+
+    def is_historical(self, time: TimeSpan | None) -> bool:
+        pub = self.article.published
+        if time is None or time.date is None or pub is None:
+            return False
+        return time.date.year <= pub.year - self.rules.history_years and (
+            pub - time.date > dt.timedelta(days=365)
+        )
+
+    def no_fighting(self, sent: Sentence) -> bool:
+        rng = self.tokens.range_of(sent.norm_start, sent.norm_end)
+        words = [self.tokens.candidates[i][0] for i in rng]
+        for phrase in self.rules.no_fighting:
+            n = len(phrase)
+            if any(tuple(words[k : k + n]) == phrase for k in range(len(words) - n + 1)):
+                return True
+        return False

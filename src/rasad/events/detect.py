@@ -1,0 +1,260 @@
+"""From triggers and recognised spans to coded mentions.
+
+Per trigger: drop non-events (calls, denials, questions …), attach places (one mention per
+listed place), actors, counts, the date and the attribution; then merge the drafts of one
+article that describe the same happening, and code each as a :class:`~rasad.model.Mention`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from rasad.events.acled import acled_pair, fatalities, notes
+from rasad.events.arguments import ArgumentFinder, Draft, in_sentence
+from rasad.events.lexicon import EventRules, KindTable
+from rasad.events.triggers import Tokens
+from rasad.model import Article, Count, Evidence, Location, Mention, NumberSpan, Sentence
+
+# (article, sentence) -> who the sentence attributes its claim to, or None
+Attribution = Callable[[Article, Sentence], str | None]
+
+
+class EventDetector:
+    def __init__(
+        self, rules: EventRules, kinds: KindTable, attribution: Attribution | None = None
+    ) -> None:
+        self.rules = rules
+        self.kinds = kinds
+        self.attribution = attribution
+
+    def __call__(self, article: Article, tokens: Tokens) -> None:
+        finder = ArgumentFinder(article, tokens, self.rules)
+        drafts = self._drafts(article, finder)
+        self._assign_counts(article, finder, drafts)
+        merged = self._merge(drafts, finder)
+        article.mentions = [self._code(article, d, n) for n, d in enumerate(merged, start=1)]
+
+    # -- drafting -------------------------------------------------------------------------------
+    def _drafts(self, article: Article, finder: ArgumentFinder) -> list[Draft]:
+        drafts: list[Draft] = []
+        for trig in article.triggers:
+            sent = article.sentence_at(trig.span.start)
+            if sent is None or finder.is_non_event(trig, sent):
+                continue
+            time = finder.choose_time(trig, sent)
+            a1, a2 = finder.choose_actors(trig.kind, trig, sent)
+            attributed = self.attribution(article, sent) if self.attribution else None
+            places = finder.choose_places(trig.kind, trig, sent)
+            for place in places or [None]:
+                drafts.append(
+                    Draft(
+                        kind=trig.kind,
+                        trigger=trig,
+                        sentence=sent,
+                        place=place,
+                        actor1=a1,
+                        actor2=a2,
+                        time=time,
+                        historical=finder.is_historical(time),
+                        attributed_to=attributed,
+                        sentences=[sent],
+                    )
+                )
+        return drafts
+
+    def _assign_counts(self, article: Article, finder: ArgumentFinder, drafts: list[Draft]) -> None:
+        by_sentence: dict[int, list[Draft]] = {}
+        for d in drafts:
+            by_sentence.setdefault(d.sentence.index, []).append(d)
+        for num in article.numbers:
+            if num.role != "count":
+                continue
+            sent = article.sentence_at(num.span.start)
+            if sent is None or sent.index not in by_sentence:
+                continue
+            best: tuple[int, Draft, str] | None = None
+            for d in by_sentence[sent.index]:
+                key = finder.count_key(d.kind, num, sent)
+                if key is None:
+                    continue
+                dist = abs(num.span.start - d.trigger.span.start)
+                if best is None or dist < best[0]:
+                    best = (dist, d, key)
+            if best is None:
+                continue
+            _, target, key = best
+            for d in by_sentence[sent.index]:
+                # every per-place copy of the same trigger shares the count
+                if d.trigger is target.trigger:
+                    d.counts.setdefault(key, []).append(num)
+                    if finder.is_update(num, sent):
+                        d.updated.add(key)
+
+    # -- merging within the article ---------------------------------------------------------------
+    def _merge(self, drafts: list[Draft], finder: ArgumentFinder) -> list[Draft]:
+        kept: list[Draft] = []
+        placeless: list[Draft] = []
+        for d in drafts:
+            if d.place is None:
+                placeless.append(d)
+                continue
+            twin = next((k for k in kept if self._same(k, d)), None)
+            if twin is None:
+                kept.append(d)
+            else:
+                self._absorb(twin, d)
+        # region-level drafts fold into a precise draft of the same kind in that region
+        for d in [k for k in kept if k.place is not None and k.place.precision == 3]:
+            host = next(
+                (
+                    k
+                    for k in kept
+                    if k is not d and k.kind == d.kind and k.place is not None
+                    and k.place.precision < 3 and self._dates_agree(k, d)
+                    and (k.place.place.admin1 == d.place.place.admin1 if d.place else False)
+                ),
+                None,
+            )
+            if host is not None:
+                self._absorb(host, d)
+                kept.remove(d)
+        for d in placeless:
+            same_kind = [k for k in kept if k.kind == d.kind and self._dates_agree(k, d)]
+            if same_kind:
+                host = min(same_kind, key=lambda k: abs(k.trigger.span.start - d.trigger.span.start))
+                self._absorb(host, d)
+                continue
+            inherited = finder.inherited_place(d.sentence)
+            if inherited is not None:
+                d.place = inherited
+                d.place_inherited = True
+            twin = next((k for k in kept if self._same(k, d)), None)
+            if twin is None:
+                kept.append(d)
+            else:
+                self._absorb(twin, d)
+        kept.sort(key=lambda k: k.trigger.span.start)
+        return kept
+
+    @staticmethod
+    def _dates_agree(a: Draft, b: Draft) -> bool:
+        da = a.time.date if a.time else None
+        db = b.time.date if b.time else None
+        return da is None or db is None or da == db
+
+    def _same(self, a: Draft, b: Draft) -> bool:
+        if a.kind != b.kind or a.historical != b.historical:
+            return False
+        pa = a.place.place.id if a.place else None
+        pb = b.place.place.id if b.place else None
+        return pa == pb and self._dates_agree(a, b)
+
+    @staticmethod
+    def _absorb(host: Draft, other: Draft) -> None:
+        host.support += other.support
+        for key, nums in other.counts.items():
+            host.counts.setdefault(key, []).extend(nums)
+        host.updated |= other.updated
+        host.actor1 = host.actor1 or other.actor1
+        host.actor2 = host.actor2 or other.actor2
+        if host.actor1 is not None and host.actor2 is not None and host.actor1.actor.id == host.actor2.actor.id:
+            host.actor2 = None
+        if host.time is None or host.time.date is None:
+            host.time = other.time or host.time
+        host.attributed_to = host.attributed_to or other.attributed_to
+        if other.place is not None and (
+            host.place is None or (host.place_inherited and not other.place_inherited)
+        ):
+            host.place, host.place_inherited = other.place, other.place_inherited
+        for s in other.sentences:
+            if all(s.index != h.index for h in host.sentences):
+                host.sentences.append(s)
+
+    # -- coding -------------------------------------------------------------------------------------
+    def _code(self, article: Article, d: Draft, n: int) -> Mention:
+        on = self._date(article, d)
+        counts, claims = self._counts(d)
+        location = (
+            Location(d.place.place, max(d.place.precision, 2 if d.place_inherited else 1), d.place.span)
+            if d.place is not None
+            else None
+        )
+        actor1 = d.actor1.actor if d.actor1 else None
+        actor2 = d.actor2.actor if d.actor2 else None
+        circumstances = {"no_fighting": False}
+        event_type, sub_event_type = acled_pair(self.kinds, d.kind, actor1, circumstances)
+        framing = sorted({a.framing for a in (d.actor1, d.actor2) if a is not None and a.framing})
+        evidence = [
+            Evidence(s.start, s.end, article.text[s.start : s.end])
+            for s in sorted(d.sentences, key=lambda s: s.start)
+        ]
+        return Mention(
+            id=f"{article.id}#m{n}",
+            article_id=article.id,
+            kind=d.kind,
+            event_type=event_type,
+            sub_event_type=sub_event_type,
+            date=on[0],
+            date_precision=on[1],
+            actor1=actor1,
+            actor2=actor2,
+            location=location,
+            counts=counts,
+            fatalities=fatalities(counts),
+            attributed_to=d.attributed_to,
+            historical=d.historical,
+            evidence=evidence,
+            confidence=self._confidence(d),
+            trigger=d.trigger.span,
+            weekday=d.time.weekday if d.time else None,
+            framing=framing,
+            claims=claims,
+            notes=notes(self.kinds, d.kind, actor1, actor2, location, counts),
+            sentence=d.sentence.index,
+        )
+
+    @staticmethod
+    def _date(article: Article, d: Draft) -> tuple[dt.date | None, str | None]:
+        if d.time is not None and d.time.date is not None:
+            return d.time.date, d.time.precision
+        if article.published is not None:
+            return article.published, "week"
+        return None, None
+
+    @staticmethod
+    def _counts(d: Draft) -> tuple[dict[str, Count], dict[str, list[Count]]]:
+        counts: dict[str, Count] = {}
+        claims: dict[str, list[Count]] = {}
+        for key, nums in d.counts.items():
+            ordered = sorted(set(nums), key=lambda x: x.span.start)
+            all_claims = [_count(x) for x in ordered]
+            chosen = ordered[-1] if key in d.updated else _most_informative(ordered)
+            counts[key] = _count(chosen)
+            if len(all_claims) > 1:
+                claims[key] = all_claims
+        return counts, claims
+
+    @staticmethod
+    def _confidence(d: Draft) -> float:
+        score = 0.35 + 0.35 * d.trigger.weight
+        score += 0.1 if d.place is not None and not d.place_inherited else 0.0
+        score -= 0.1 if d.place is None else 0.0
+        score += 0.05 if d.actor1 is not None else 0.0
+        score += 0.05 if d.time is not None else 0.0
+        score += 0.05 if d.counts else 0.0
+        score += 0.05 if d.support > 1 else 0.0
+        score -= 0.1 if d.sentence.heading and d.support == 1 else 0.0
+        return round(min(0.99, max(0.05, score)), 2)
+
+
+def _count(num: NumberSpan) -> Count:
+    return Count(num.value, num.low, num.high, num.qualifier)
+
+
+def _most_informative(nums: list[NumberSpan]) -> NumberSpan:
+    exact = [n for n in nums if n.value is not None]
+    return exact[0] if exact else nums[0]
+
+
+__all__ = ["EventDetector", "in_sentence"]

@@ -1,0 +1,235 @@
+"""Loading the event data files (triggers, rules, kinds) into typed, normalised tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rasad.errors import DataFileError
+from rasad.model import KINDS
+from rasad.text.normalize import Normalizer
+
+
+def read_yaml(name: str, path: Path | None = None) -> dict[str, Any]:
+    """A packaged YAML data file (or a user file at ``path``) as a mapping."""
+    try:
+        if path is None:
+            raw = resources.files("rasad.data").joinpath(name).read_text("utf-8")
+        else:
+            raw = path.read_text("utf-8")
+        data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataFileError(f"cannot read data file {path or name}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise DataFileError(f"data file {path or name} must hold a mapping at the top level")
+    return data
+
+
+def _words(normalizer: Normalizer, text: str) -> tuple[str, ...]:
+    return tuple(normalizer.text(text).split())
+
+
+@dataclass(slots=True, frozen=True)
+class Override:
+    kind: str
+    when_any: frozenset[str]
+
+
+@dataclass(slots=True, frozen=True)
+class TriggerEntry:
+    kind: str
+    words: tuple[str, ...]  # normalised words of the form, first word is the key
+    weight: float
+    requires_any: frozenset[str]
+    excludes_any: frozenset[str]
+    window: int
+    overrides: tuple[Override, ...]
+
+    @property
+    def lemma(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass(slots=True)
+class TriggerLexicon:
+    """Trigger entries keyed by their first normalised word."""
+
+    by_first: dict[str, list[TriggerEntry]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, normalizer: Normalizer, extra: Sequence[Path] = ()) -> TriggerLexicon:
+        lex = cls()
+        for data, origin in [(read_yaml("triggers.yaml"), "triggers.yaml")] + [
+            (read_yaml("", p), str(p)) for p in extra
+        ]:
+            kinds = data.get("kinds")
+            if not isinstance(kinds, dict):
+                raise DataFileError(f"{origin}: 'kinds' must map kind names to entry lists")
+            for kind, entries in kinds.items():
+                if kind not in KINDS:
+                    raise DataFileError(f"{origin}: unknown kind {kind!r}; use one of {KINDS}")
+                for entry in entries:
+                    lex._add(normalizer, kind, entry, origin)
+        for entries in lex.by_first.values():
+            entries.sort(key=lambda e: len(e.words), reverse=True)
+        return lex
+
+    def _add(self, normalizer: Normalizer, kind: str, entry: dict[str, Any], origin: str) -> None:
+        forms: Iterable[str]
+        if "phrase" in entry:
+            forms = [" ".join(entry["phrase"])]
+        elif "forms" in entry:
+            forms = entry["forms"]
+        else:
+            raise DataFileError(f"{origin}: an entry of {kind!r} needs 'forms' or 'phrase'")
+        overrides = tuple(
+            Override(o["kind"], frozenset(w for x in o["when_any"] for w in _words(normalizer, x)))
+            for o in entry.get("overrides", [])
+        )
+        for form in forms:
+            words = _words(normalizer, str(form))
+            if not words:
+                continue
+            self.by_first.setdefault(words[0], []).append(
+                TriggerEntry(
+                    kind=kind,
+                    words=words,
+                    weight=float(entry.get("weight", 0.8)),
+                    requires_any=frozenset(normalizer.text(w) for w in entry.get("requires_any", [])),
+                    excludes_any=frozenset(normalizer.text(w) for w in entry.get("excludes_any", [])),
+                    window=int(entry.get("window", 8)),
+                    overrides=overrides,
+                )
+            )
+
+
+@dataclass(slots=True, frozen=True)
+class CountRules:
+    cues: dict[str, str]  # word -> count key
+    nouns: dict[str, str]  # noun -> count key
+    people: frozenset[str]
+    kind_people_key: dict[str, str]
+    needs_cue: frozenset[str]
+    update_cues: frozenset[str]
+    accepts: dict[str, frozenset[str]]
+
+
+@dataclass(slots=True, frozen=True)
+class PlaceRules:
+    list_connectors: frozenset[str]
+    list_kinds: frozenset[str]
+    origin_nouns: frozenset[str]
+
+
+@dataclass(slots=True, frozen=True)
+class RoleRules:
+    agent_markers: frozenset[str]
+    patient_markers: frozenset[str]
+    defection_from: frozenset[str]
+    defection_to: frozenset[str]
+    between: frozenset[str]
+    loser_markers: frozenset[str]
+    civilians_kinds: frozenset[str]
+
+
+@dataclass(slots=True, frozen=True)
+class EventRules:
+    non_event_words: frozenset[str]
+    non_event_phrases: tuple[tuple[str, ...], ...]
+    non_event_window: int
+    question_marks: tuple[str, ...]
+    history_years: int
+    counts: CountRules
+    roles: RoleRules
+    places: PlaceRules
+    no_fighting: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def load(cls, normalizer: Normalizer) -> EventRules:
+        data = read_yaml("event_rules.yaml")
+
+        def norm_set(items: Iterable[str]) -> frozenset[str]:
+            return frozenset(normalizer.text(i) for i in items)
+
+        non_event = data["non_event"]
+        before = [_words(normalizer, w) for w in non_event["before"]]
+        c = data["counts"]
+        cues = {normalizer.text(w): key for key, ws in c["cues"].items() for w in ws}
+        nouns = {normalizer.text(w): key for key, ws in c["nouns"].items() for w in ws}
+        r = data["roles"]
+        return cls(
+            non_event_words=frozenset(w[0] for w in before if len(w) == 1),
+            non_event_phrases=tuple(w for w in before if len(w) > 1),
+            non_event_window=int(non_event.get("window", 5)),
+            question_marks=tuple(non_event.get("question_marks", ["؟", "?"])),
+            history_years=int(data.get("history", {}).get("years_before", 1)),
+            counts=CountRules(
+                cues=cues,
+                nouns=nouns,
+                people=norm_set(c["people"]),
+                kind_people_key=dict(c["kind_people_key"]),
+                needs_cue=frozenset(c.get("needs_cue", [])),
+                update_cues=norm_set(c.get("update_cues", [])),
+                accepts={k: frozenset(v) for k, v in c["accepts"].items()},
+            ),
+            places=PlaceRules(
+                list_connectors=norm_set(data["places"]["list_connectors"]),
+                list_kinds=frozenset(data["places"]["list_kinds"]),
+                origin_nouns=frozenset(
+                    w for x in data["places"]["origin_nouns"] for w in _words(normalizer, x)
+                ),
+            ),
+            no_fighting=tuple(_words(normalizer, w) for w in data.get("no_fighting_cues", [])),
+            roles=RoleRules(
+                agent_markers=norm_set(r["agent_markers"]),
+                patient_markers=norm_set(r["patient_markers"]),
+                defection_from=norm_set(r["defection_from"]),
+                defection_to=norm_set(r["defection_to"]),
+                between=norm_set(r["between"]),
+                loser_markers=norm_set(r["loser_markers"]),
+                civilians_kinds=frozenset(r["civilians_kinds"]),
+            ),
+        )
+
+
+@dataclass(slots=True, frozen=True)
+class KindInfo:
+    kind: str
+    family: str
+    acled: tuple[str, str]
+    rules: tuple[tuple[dict[str, Any], tuple[str, str]], ...]
+    note_en: str
+    note_ar: str
+
+
+@dataclass(slots=True, frozen=True)
+class KindTable:
+    kinds: dict[str, KindInfo]
+
+    @classmethod
+    def load(cls) -> KindTable:
+        data = read_yaml("kinds.yaml")
+        table: dict[str, KindInfo] = {}
+        for kind, info in data["kinds"].items():
+            if kind not in KINDS:
+                raise DataFileError(f"kinds.yaml: unknown kind {kind!r}")
+            table[kind] = KindInfo(
+                kind=kind,
+                family=str(info["family"]),
+                acled=(str(info["acled"][0]), str(info["acled"][1])),
+                rules=tuple(
+                    (dict(r["when"]), (str(r["acled"][0]), str(r["acled"][1])))
+                    for r in info.get("rules", [])
+                ),
+                note_en=str(info.get("note_en", "")),
+                note_ar=str(info.get("note_ar", "")),
+            )
+        missing = set(KINDS) - set(table)
+        if missing:
+            raise DataFileError(f"kinds.yaml lacks kinds {sorted(missing)}")
+        return cls(table)

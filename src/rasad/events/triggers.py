@@ -1,0 +1,93 @@
+"""Finding event triggers: words and phrases of the trigger lexicon, with clitics."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from rasad.events.lexicon import TriggerEntry, TriggerLexicon
+from rasad.model import Article, TriggerSpan
+from rasad.text.morphology import Morphology, tokenize
+
+
+@dataclass(slots=True)
+class Tokens:
+    """Word tokens of an article's normalised text, with their clitic-stripped candidates."""
+
+    spans: list[tuple[int, int]]
+    words: list[str]
+    candidates: list[list[str]]
+
+    @classmethod
+    def of(cls, norm_text: str, morphology: Morphology) -> Tokens:
+        spans = tokenize(norm_text)
+        words = [norm_text[s:e] for s, e in spans]
+        return cls(spans, words, [morphology.candidates(w) for w in words])
+
+    def index_at(self, norm_offset: int) -> int:
+        """Index of the first token starting at or after ``norm_offset``."""
+        return bisect_left(self.spans, (norm_offset, -1))
+
+    def range_of(self, norm_start: int, norm_end: int) -> range:
+        return range(self.index_at(norm_start), self.index_at(norm_end))
+
+    def has_any(self, lo: int, hi: int, words: frozenset[str]) -> str | None:
+        """The first token in ``[lo, hi)`` one of whose candidates is in ``words``."""
+        for i in range(max(lo, 0), min(hi, len(self.words))):
+            for c in self.candidates[i]:
+                if c in words:
+                    return c
+        return None
+
+
+class TriggerRecognizer:
+    """Marks trigger words in an article (``article.triggers``)."""
+
+    def __init__(self, lexicon: TriggerLexicon, morphology: Morphology) -> None:
+        self.lexicon = lexicon
+        self.morphology = morphology
+
+    def __call__(self, article: Article, tokens: Tokens) -> None:
+        found: list[TriggerSpan] = []
+        for sent in article.sentences:
+            rng = tokens.range_of(sent.norm_start, sent.norm_end)
+            lo, hi = rng.start, rng.stop
+            i = lo
+            while i < hi:
+                match = self._match_at(tokens, i, hi)
+                if match is None:
+                    i += 1
+                    continue
+                entry, length = match
+                kind = self._kind(entry, tokens, i, lo, hi)
+                if kind is not None:
+                    s = tokens.spans[i][0]
+                    e = tokens.spans[i + length - 1][1]
+                    found.append(
+                        TriggerSpan(article.norm_span(s, e), kind, entry.lemma, weight=entry.weight)
+                    )
+                i += length
+        article.triggers = found
+
+    def _match_at(self, tokens: Tokens, i: int, hi: int) -> tuple[TriggerEntry, int] | None:
+        best: tuple[TriggerEntry, int] | None = None
+        for cand in tokens.candidates[i]:
+            for entry in self.lexicon.by_first.get(cand, ()):
+                n = len(entry.words)
+                if i + n > hi or (best is not None and n <= best[1]):
+                    continue
+                if all(entry.words[k] in tokens.candidates[i + k] for k in range(1, n)):
+                    best = (entry, n)
+        return best
+
+    @staticmethod
+    def _kind(entry: TriggerEntry, tokens: Tokens, i: int, lo: int, hi: int) -> str | None:
+        wlo, whi = max(lo, i - entry.window), min(hi, i + len(entry.words) + entry.window)
+        if entry.requires_any and tokens.has_any(wlo, whi, entry.requires_any) is None:
+            return None
+        if entry.excludes_any and tokens.has_any(wlo, whi, entry.excludes_any) is not None:
+            return None
+        for override in entry.overrides:
+            if tokens.has_any(wlo, whi, override.when_any) is not None:
+                return override.kind
+        return entry.kind

@@ -1,0 +1,1 @@
+"""Reading inputs: JSON Lines, text files, web pages, folders."""

@@ -1,0 +1,1 @@
+"""Cross-source work: events from mentions, story clusters, claims."""

@@ -1,0 +1,1 @@
+"""Text stages: boilerplate cleaning, matching-normalisation and sentence segmentation."""
