@@ -25,6 +25,7 @@ from rasad.text.morphology import Morphology
 from rasad.text.normalize import Normalizer
 
 if TYPE_CHECKING:
+    from rasad.ingest.html import HtmlExtractor
     from rasad.recognize.actors import ActorRecognizer, SourceFinder
     from rasad.recognize.dates import TimeReader
     from rasad.recognize.numbers import NumberReader
@@ -51,13 +52,13 @@ class Resources:
     def cleaner(self) -> Cleaner:
         from rasad.text.clean import Cleaner
 
-        return Cleaner.load()
+        return Cleaner.load(normalizer=self.normalizer)
 
     @cached_property
     def segmentation(self) -> SegmentationRules:
         from rasad.text.segment import SegmentationRules
 
-        return SegmentationRules.load()
+        return SegmentationRules.load(normalizer=self.normalizer)
 
     @cached_property
     def numbers(self) -> NumberReader:
@@ -107,13 +108,16 @@ class Resources:
         start, end = found[0], found[1]
         return article.norm_span(start, end).text
 
+    @cached_property
+    def html(self) -> HtmlExtractor:
+        from rasad.ingest.html import HtmlExtractor
+
+        return HtmlExtractor.load()
+
     def html_extractor(
         self, html: str, url: str | None
     ) -> tuple[str | None, str, dt.date | None]:
-        from rasad.ingest.html import extract_html
-
-        doc = extract_html(html, url)
-        return doc.title, doc.text, doc.published
+        return self.html.fields(html, url)
 
     def warm(self) -> None:
         """Load everything now (start-up cost paid once, e.g. before timing a run)."""

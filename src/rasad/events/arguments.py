@@ -38,6 +38,10 @@ class Draft:
     sentences: list[Sentence] = field(default_factory=list)
 
 
+# where people come from ("أبناء الحسكة", "قادمة من عين عيسى") is not where the event happened
+NOT_EVENT_PLACE = frozenset({"origin", "source"})
+
+
 def in_sentence(start: int, sent: Sentence) -> bool:
     return sent.start <= start < sent.end
 
@@ -92,7 +96,7 @@ class ArgumentFinder:
         places = [
             p
             for p in self.article.places
-            if in_sentence(p.span.start, sent) and p.role != "origin"
+            if in_sentence(p.span.start, sent) and p.role not in NOT_EVENT_PLACE
             and not (p.span.start <= trig.span.start < p.span.end)
         ]
         return places
@@ -139,7 +143,7 @@ class ArgumentFinder:
             d = p.span.start - trig.span.end if p.span.start >= trig.span.start else (
                 trig.span.start - p.span.end
             ) * 1.5
-            return d + {1: 0, 2: 25, 3: 90}.get(p.precision, 90)
+            return d + {1: 0, 2: 25, 3: 90}.get(p.precision, 90) + (60 if p.role else 0)
 
         return [min(places, key=score)]
 
@@ -151,7 +155,9 @@ class ArgumentFinder:
                 break
             prev = self.article.sentences[idx - back]
             cands = [
-                p for p in self.article.places if in_sentence(p.span.start, prev) and p.role != "origin"
+                p
+                for p in self.article.places
+                if in_sentence(p.span.start, prev) and p.role not in NOT_EVENT_PLACE
             ]
             if cands:
                 return min(cands, key=lambda p: (p.precision, -p.span.start))

@@ -60,11 +60,14 @@ class Rule:
     pattern: str
     footer: FooterKind | None = None
     meta: str | None = None
+    # For inline rules: strings (lower case) of which one must occur in a long line for
+    # the rule to be tried there, so that long lines need not be normalised.
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(slots=True, frozen=True)
 class CleanSettings:
-    max_line_chars: int = 300
+    max_line_chars: int = 200
     contains_max_chars: int = 150
     short_line_words: int = 6
     dateline_max_words: int = 7
@@ -80,7 +83,7 @@ class _Line:
     start: int  # trimmed line, offsets into Article.text
     end: int
     text: str
-    norm: str  # normalised line
+    norm: str  # normalised line ("" for a long line until an inline rule needs it)
     key: str  # normalised, spaces collapsed, surrounding punctuation stripped
     words: int
     terminal: bool  # ends with sentence punctuation (closing quotes allowed)
@@ -119,7 +122,7 @@ class Cleaner:
         "_cues",
         "_date_words",
         "_exact",
-        "_inline_re",
+        "_inline",
         "_line_re",
         "_norm",
         "_repeated",
@@ -142,7 +145,6 @@ class Cleaner:
         self._exact: dict[str, Rule] = {}
         line_parts: list[str] = []
         contains_parts: list[str] = []
-        inline_parts: list[str] = []
         for i, rule in enumerate(self._rules):
             pattern = self._norm_pattern(rule.pattern)
             if rule.match == "exact":
@@ -153,12 +155,17 @@ class Cleaner:
             except re.error as exc:
                 raise DataFileError(f"boilerplate rule {i} ({rule.pattern!r}): {exc}") from exc
             part = f"(?P<r{i}>{pattern})"
-            {"line": line_parts, "contains": contains_parts, "inline": inline_parts}[
-                rule.match
-            ].append(part)
+            if rule.match == "line":
+                line_parts.append(part)
+            elif rule.match == "contains":
+                contains_parts.append(part)
         self._line_re = re.compile("|".join(line_parts)) if line_parts else None
         self._contains_re = re.compile("|".join(contains_parts)) if contains_parts else None
-        self._inline_re = re.compile("|".join(inline_parts), re.M) if inline_parts else None
+        self._inline: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple(
+            (re.compile(self._norm_pattern(r.pattern), re.M), r.requires)
+            for r in self._rules
+            if r.match == "inline"
+        )
         words: set[str] = set()
         for w in date_words:
             words.update(self._norm.text(w).split())
@@ -215,7 +222,7 @@ class Cleaner:
         clone._exact = self._exact
         clone._line_re = self._line_re
         clone._contains_re = self._contains_re
-        clone._inline_re = self._inline_re
+        clone._inline = self._inline
         clone._date_words = self._date_words
         clone._cues = self._cues
         clone._repeated = {k: v for k, v in repeated.items() if v}
@@ -239,9 +246,8 @@ class Cleaner:
             pieces.append(text[prev:])
             article.clean = "".join(pieces)
             article.removed = [Span(s, e, text[s:e]) for s, e in result.removed]
-        for key, value in result.metadata.items():
-            old = article.metadata.get(key)
-            article.metadata[key] = value if old is None else f"{old}\n{value}"
+        # Keys found here are set (not appended to), so cleaning twice changes nothing.
+        article.metadata.update(result.metadata)
 
     def scan(self, text: str, outlet: str = "") -> _Result:
         """The spans to blank (sorted, disjoint, within lines) and the metadata found."""
@@ -271,7 +277,7 @@ class Cleaner:
                 res.removed.append((ln.start, ln.end))
                 res.note(rule.meta, ln.text)
                 continue
-            if not _LETTER.search(ln.norm):
+            if not _LETTER.search(ln.norm or ln.text):
                 res.removed.append((ln.start, ln.end))  # digits, punctuation, symbols
                 continue
             if self._table_row(ln, res):
@@ -284,14 +290,14 @@ class Cleaner:
                 res.removed.append((ln.start, ln.end))
                 res.note(reason or None, ln.text)
                 continue
-            self._inline(ln, res)
+            self._inline_fragments(ln, res)
             kept.append(i)
             if ln.key:
                 seen_keys.add(ln.key)
             if ln.words >= st.paragraph_min_words or (ln.terminal and ln.words >= 6):
                 seen_body = True
         self._signature(lines, kept, res)
-        res.removed.sort()
+        res.removed = _merge(res.removed)
         return res
 
     # -- helpers ----------------------------------------------------------------------
@@ -311,16 +317,28 @@ class Cleaner:
             if not body:
                 continue
             start = m.start() + (len(raw) - len(raw.lstrip()))
-            if "\u0640" in body:
-                norm = self._norm.text(_TATWEEL_DASH.sub("-", body))
+            if len(body) > limit:
+                norm = key = ""  # long lines are only searched for inline fragments
             else:
-                norm = self._norm.text(body)
-            key = self._key(norm) if len(body) <= limit else ""
+                norm = self._line_norm(body)
+                key = self._key(norm)
             out.append(
-                _Line(start, start + len(body), body, norm, key, body.count(" ") + 1,
-                      _ends_terminal(body))
+                _Line(
+                    start,
+                    start + len(body),
+                    body,
+                    norm,
+                    key,
+                    body.count(" ") + 1,
+                    _ends_terminal(body),
+                )
             )
         return out
+
+    def _line_norm(self, body: str) -> str:
+        if "\u0640" in body:
+            return self._norm.text(_TATWEEL_DASH.sub("-", body))
+        return self._norm.text(body)
 
     def _match_rule(self, ln: _Line) -> Rule | None:
         if not ln.key:
@@ -364,7 +382,7 @@ class Cleaner:
         """Why a line is boilerplate ("" for no metadata), or None to keep it."""
         if self._date_line(ln):
             return "date"
-        if not _ARABIC_LETTER.search(ln.norm) and ln.words <= 4 and not ln.terminal:
+        if ln.words <= 4 and not ln.terminal and not _ARABIC_LETTER.search(ln.norm or ln.text):
             return ""  # a short Latin-only line (author handle, site name, widget)
         if self._dateline(ln, first):
             return "dateline"
@@ -387,8 +405,8 @@ class Cleaner:
         return other <= 1
 
     def _dateline(self, ln: _Line, first: bool) -> bool:
-        """"دمشق - سانا", "شفق نيوز- دمشق", "تلفزيون سوريا - متابعات": a short line of one
-        to three short parts around dashes or bars, no sentence punctuation. The first
+        """A dateline ("دمشق - سانا", "شفق نيوز- دمشق", "تلفزيون سوريا - متابعات"): a short
+        line of one to three short parts around dashes or bars, no sentence punctuation. The first
         line (which may be a headline, "سوريا - ...") and parts joined by a bare hyphen
         ("دمشق-سانا", but also "السورية-التركية") need a part that names a source."""
         if not ln.key or ln.words > self.settings.dateline_max_words or ln.terminal:
@@ -415,21 +433,27 @@ class Cleaner:
             " " in c and c in part for c in self._cues
         )
 
-    def _inline(self, ln: _Line, res: _Result) -> None:
-        if self._inline_re is None:
+    def _inline_fragments(self, ln: _Line, res: _Result) -> None:
+        if not self._inline:
             return
-        matches = [m for m in self._inline_re.finditer(ln.norm) if m.end() > m.start()]
-        if not matches:
-            return
-        if "\u0640" in ln.text:
-            # _TATWEEL_DASH keeps the length, so the map of the substituted line holds.
-            offsets = self._norm(_TATWEEL_DASH.sub("-", ln.text)).offsets
+        if ln.norm:
+            rules = self._inline
         else:
-            offsets = self._norm(ln.text).offsets
-        for m in matches:
-            start = ln.start + offsets[m.start()]
-            end = ln.start + offsets[m.end() - 1] + 1
-            res.removed.append((start, end))
+            lower = ln.text.lower()
+            rules = tuple(
+                (rx, req) for rx, req in self._inline if not req or any(q in lower for q in req)
+            )
+            if not rules:
+                return
+            ln.norm = self._line_norm(ln.text)
+        spans = [m.span() for rx, _ in rules for m in rx.finditer(ln.norm) if m.end() > m.start()]
+        if not spans:
+            return
+        # _TATWEEL_DASH keeps the length, so the map of the substituted line holds.
+        text = _TATWEEL_DASH.sub("-", ln.text) if "\u0640" in ln.text else ln.text
+        offsets = self._norm(text).offsets
+        for a, b in spans:
+            res.removed.append((ln.start + offsets[a], ln.start + offsets[b - 1] + 1))
 
     def _signature(self, lines: list[_Line], kept: list[int], res: _Result) -> None:
         """Short lines between the last paragraph and a removed page footer: the outlet's
@@ -456,7 +480,19 @@ class Cleaner:
             ln = lines[idx]
             res.removed.append((ln.start, ln.end))
             res.note("signature", ln.text)
-        kept[len(kept) - len(tail):] = []
+        kept[len(kept) - len(tail) :] = []
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, disjoint spans (a signature line may already hold an inline span)."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
 
 
 def _parse(name: str, doc: Any) -> tuple[list[Rule], list[str], list[str], dict[str, int]]:
@@ -475,7 +511,10 @@ def _parse(name: str, doc: Any) -> tuple[list[Rule], list[str], list[str], dict[
         meta = item.get("meta")
         if meta is not None and not isinstance(meta, str):
             raise DataFileError(f"{name}: rule {i}: meta must be a string")
-        rules.append(Rule(match, item["pattern"], footer, meta))
+        requires = item.get("requires", [])
+        if not isinstance(requires, list) or not all(isinstance(q, str) for q in requires):
+            raise DataFileError(f"{name}: rule {i}: requires must be a list of strings")
+        rules.append(Rule(match, item["pattern"], footer, meta, tuple(q.lower() for q in requires)))
     lists: list[list[str]] = []
     for list_name in ("date_words", "dateline_cues"):
         words = doc.get(list_name, [])

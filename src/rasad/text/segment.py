@@ -53,6 +53,7 @@ class SegmentationRules:
     max_quote_chars: int
     min_words: int
     ellipsis_min_words: int
+    semicolon_min_words: int
     heading_max_words: int
     normalizer: Normalizer
 
@@ -87,7 +88,13 @@ class SegmentationRules:
             list_pattern = str(data["list_item_pattern"])
             numbers = {
                 k: int(data[k])
-                for k in ("max_quote_chars", "min_words", "ellipsis_min_words", "heading_max_words")
+                for k in (
+                    "max_quote_chars",
+                    "min_words",
+                    "ellipsis_min_words",
+                    "semicolon_min_words",
+                    "heading_max_words",
+                )
             }
         except (KeyError, TypeError, ValueError) as exc:
             raise DataFileError(f"segmentation rules: missing or malformed field: {exc}") from exc
@@ -141,10 +148,10 @@ class _Line:
 
 def segment(article: Article, rules: SegmentationRules) -> None:
     """Set ``article.sentences`` from ``article.clean`` (or ``article.text`` when the
-    article was not cleaned). If ``article.norm_offsets`` is empty, the normalised text is
-    computed here and stored on the article."""
+    article was not cleaned). If ``article.norm_offsets`` is missing (or does not fit the
+    text), the normalised text is computed here and stored on the article."""
     text = article.clean if article.clean is not None else article.text
-    if not article.norm_offsets or len(article.norm_offsets) == 0:
+    if not article.norm_offsets or article.norm_offsets[-1] != len(text):
         normed = rules.normalizer(text)
         article.norm_text = normed.text
         article.norm_offsets = normed.offsets
@@ -167,6 +174,7 @@ def split_sentences(text: str, rules: SegmentationRules) -> list[tuple[int, int,
         heading = (
             len(block) == 1
             and not first.terminal
+            and text[end - 1] not in ":،,"
             and not first.is_list
             and first.words <= rules.heading_max_words
             and b < len(blocks) - 1
@@ -195,7 +203,7 @@ def _lines(text: str, rules: SegmentationRules) -> list[_Line]:
             _Line(
                 s,
                 e,
-                len(body.split()),
+                len(body.split()) if len(body) <= 400 else body.count(" ") + 1,
                 bool(tail) and tail[-1] in rules.terminals and not tail.endswith(".."),
                 lm is not None,
                 body_start,
@@ -219,9 +227,7 @@ def _blocks(text: str, lines: list[_Line], rules: SegmentationRules) -> list[lis
     return blocks
 
 
-def _continues(
-    text: str, prev: _Line, cur: _Line, joined: bool, rules: SegmentationRules
-) -> bool:
+def _continues(text: str, prev: _Line, cur: _Line, joined: bool, rules: SegmentationRules) -> bool:
     if prev.terminal or prev.is_list or cur.is_list:
         return False
     breaks = text.count("\n", prev.end, cur.start) or text.count("\r", prev.end, cur.start)
@@ -230,7 +236,7 @@ def _continues(
     if joined or prev.words == 1:
         return True
     last_word = rules.normalizer.text(text[text.rfind(" ", prev.start, prev.end) + 1 : prev.end])
-    if last_word in rules.continuation_words or last_word[-1:] in "،,":
+    if last_word in rules.continuation_words or (last_word and last_word[-1] in "،,"):
         return True
     if text[cur.start] in _LEADING_PUNCT:
         return True
@@ -264,9 +270,13 @@ def _split_block(
             quotes = _quote_spans(text, start, end, rules)
         if any(qs < p and bound < qe for qs, qe in quotes):
             continue  # inside a quotation
-        ellipsis = "…" in punct or punct.startswith("...")
-        need = rules.ellipsis_min_words if ellipsis else rules.min_words
-        if len(text[sent_start:p].split()) < need:
+        if "…" in punct or punct.startswith("..."):
+            need = rules.ellipsis_min_words
+        elif punct in ";؛":
+            need = rules.semicolon_min_words
+        else:
+            need = rules.min_words
+        if text.count(" ", sent_start, p) < 3 * need and len(text[sent_start:p].split()) < need:
             continue
         _emit(text, sent_start, bound, out)
         sent_start = bound
@@ -303,12 +313,20 @@ def _is_boundary(
     if not token:
         return True
     if token in rules.abbreviations:
-        return False
+        return False  # a title: "د.", "أ.د.", "Dr."
     pieces = token.split(".")
-    return not (rules.single_letter_abbreviations and all(len(x) == 1 for x in pieces))
+    if not (rules.single_letter_abbreviations and all(len(x) == 1 for x in pieces)):
+        return True
+    if len(pieces) == 1:
+        return False  # "م. أحمد", "U. Nations"
+    # Dotted initials ("ق.م.", "ل.س.", "U.S."): a sentence ends there when a word in
+    # Arabic script follows after a space.
+    return bound < end and text[bound].isspace() and bool(_ARABIC.match(text[bound:end].lstrip()))
 
 
-def _quote_spans(text: str, start: int, end: int, rules: SegmentationRules) -> list[tuple[int, int]]:
+def _quote_spans(
+    text: str, start: int, end: int, rules: SegmentationRules
+) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for qre in rules.quote_res:
         for m in qre.finditer(text, start, end):

@@ -1,0 +1,1 @@
+"""Recognisers: numbers, time expressions, places and actors over normalised text."""

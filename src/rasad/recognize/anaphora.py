@@ -1,0 +1,679 @@
+"""Context rules around recognised names: what a phrase refers to, and who speaks.
+
+The rules used by :mod:`rasad.recognize.actors`, each driven by data:
+
+* a mention **widens** over a descriptor or loaded noun before it and a loaded
+  adjective after it ("ميليشيا “قسد” الإرهابية"), and a name followed by its bracketed
+  or quoted short form is one mention ("قوات سوريا الديمقراطية (قسد)");
+
+* **anaphors** ("التنظيم"، "الميليشيا"، "الطرفين"، "الجيش") resolve to an organisation
+  the article itself has named: the most recent mention whose words contain the
+  anaphor's head noun ("تنظيم قسد" → التنظيم = SDF), else the most frequent actor named so
+  far, else the first one named after, else a fallback name resolved by date;
+* **persons** attach to an organisation when a title links them
+  ("زعيم التنظيم فرهاد عبدي شاهين"، "“وضاح المشعان”، قائد مجلس ... العسكري");
+* **speakers**: :class:`SourceFinder` finds the attribution phrase of a sentence
+  ("أعلنت وزارة الدفاع السورية" → "وزارة الدفاع السورية"; "وفق أحدث الأرقام الرسمية").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Self
+
+import ahocorasick
+import yaml
+
+from rasad.errors import DataFileError
+from rasad.model import Actor
+from rasad.text.normalize import Normalizer
+
+WORD_RE = re.compile(r"[^\W_]+")
+
+
+_CLITIC_ART = frozenset({"وال", "فال", "بال", "كال", "ولل", "فلل"})
+
+
+def bare(word: str) -> str:
+    """A normalised word without a leading conjunction/preposition clitic and article."""
+    if len(word) > 5 and word[:4] in ("وبال", "فبال"):
+        return word[4:]
+    if len(word) > 4 and word[:3] in _CLITIC_ART:
+        return word[3:]
+    if len(word) > 3 and word[:2] in ("ال", "لل"):
+        return word[2:]
+    return word
+
+
+def bare_words(text: str) -> frozenset[str]:
+    return frozenset(bare(w) for w in WORD_RE.findall(text))
+
+
+@dataclass(slots=True)
+class Found:
+    """A stretch of normalised text recognised as (or referring to) an actor."""
+
+    start: int
+    end: int
+    kind: str  # "name" | "anaphor" | "pattern" | "nisba" | "person"
+    targets: tuple[Any, ...] = ()  # AliasTarget candidates for names
+    rule: int = -1  # anaphor rule index
+    actor: Actor | None = None
+    words: frozenset[str] = frozenset()
+    framing: tuple[str, ...] = ()
+    role_hint: str | None = None
+    extra: list[Actor] = field(default_factory=list)  # second referent of "الطرفين"
+
+
+@dataclass(slots=True, frozen=True)
+class AnaphorRule:
+    forms: tuple[str, ...]
+    heads: frozenset[str]
+    kinds: frozenset[str]
+    frequent: bool = False
+    following: bool = False
+    fallback: str | None = None
+    count: int = 1
+
+
+_CLAUSE_BREAK = re.compile(r"[.,،؛;:!?؟()\n]")
+NEAR = 30  # characters: an anaphor does not refer to an actor named this close in its clause
+
+
+def resolve_anaphors(
+    text: str,
+    found: Sequence[Found],
+    rules: Sequence[AnaphorRule],
+    fallback: Callable[[str], Actor | None],
+) -> None:
+    """Fill ``actor`` (and ``extra`` for two-referent forms) of every anaphoric item.
+
+    ``found`` is in text order; named items already carry their actor. Items that stay
+    unresolved keep ``actor = None``. A single-referent anaphor never takes an actor
+    named within the same clause a few words before it ("قسد تخترق صفوف التنظيم":
+    التنظيم is not قسد).
+    """
+    named = [(i, f) for i, f in enumerate(found) if f.kind != "anaphor" and f.actor is not None]
+    for i, item in enumerate(found):
+        if item.kind != "anaphor":
+            continue
+        rule = rules[item.rule]
+        before = [
+            f for j, f in named if j < i and f.actor is not None and f.actor.kind in rule.kinds
+        ]
+        if rule.count == 2:
+            picked: list[Actor] = []
+            for f in reversed(before):
+                assert f.actor is not None
+                if all(f.actor.id != a.id for a in picked):
+                    picked.append(f.actor)
+                if len(picked) == 2:
+                    break
+            if picked:
+                item.actor = picked[0]
+                item.extra = picked[1:]
+            continue
+        near = {f.actor.id for f in before if f.actor is not None and _near(text, f, item)}
+        before = [f for f in before if not _near(text, f, item)]
+        item.actor = _antecedent(rule, before, [f for j, f in named if j > i], near)
+        if item.actor is None and rule.fallback:
+            item.actor = fallback(rule.fallback)
+
+
+def _near(text: str, antecedent: Found, anaphor: Found) -> bool:
+    gap = text[antecedent.end : anaphor.start]
+    return len(gap) < NEAR and _CLAUSE_BREAK.search(gap) is None
+
+
+def _antecedent(
+    rule: AnaphorRule, before: list[Found], after: list[Found], near: set[str]
+) -> Actor | None:
+    """The most recent mention with the head noun; else the most frequent actor so far;
+    else the first later mention (with the head noun if any). ``near``: actors named
+    close before the anaphor in its clause, never taken from later mentions either."""
+    for f in reversed(before):
+        if rule.heads & f.words:
+            return f.actor
+    if rule.frequent and before:
+        counts = Counter(f.actor.id for f in before if f.actor is not None)
+        best = max(counts.values())
+        for f in reversed(before):
+            if f.actor is not None and counts[f.actor.id] == best:
+                return f.actor
+    if rule.following:
+        later = [
+            f
+            for f in after
+            if f.actor is not None and f.actor.kind in rule.kinds and f.actor.id not in near
+        ]
+        for f in later:
+            if rule.heads & f.words:
+                return f.actor
+        if later:
+            return later[0].actor
+    return None
+
+
+# ------------------------------------------------------------------------ widening
+
+
+@dataclass(slots=True, frozen=True)
+class Widener:
+    """Widens mentions over descriptor nouns and loaded wording; records the framing."""
+
+    before: re.Pattern[str]
+    after: re.Pattern[str]
+    framing: dict[str, str]  # normalised word -> the data file's spelling
+    nouns: frozenset[str]  # last letters of every descriptor/prefix (cheap pre-check)
+
+    @classmethod
+    def build(
+        cls, descriptors: list[str], prefixes: dict[str, str], suffixes: dict[str, str]
+    ) -> Widener:
+        alt = _alternation([*descriptors, *prefixes])
+        return cls(
+            before=re.compile(
+                rf'(?:^|(?<=\W))[وف]?[بلك]?(?P<d>(?:ال)?(?:{alt}))(?:\s+(?:ال)?(?:{alt}))?\s*["(]?\s*$'
+            ),
+            after=re.compile(rf'\s*"?\s*(?P<f>{_alternation(list(suffixes))})(?!\w)'),
+            framing={**prefixes, **suffixes},
+            nouns=frozenset(w[-2:] for w in [*descriptors, *prefixes] if w),
+        )
+
+    def __call__(self, text: str, found: list[Found]) -> list[Found]:
+        for k, f in enumerate(found):
+            lo = max(found[k - 1].end if k else 0, f.start - 40)
+            window = text[lo : f.start].rstrip(' "(')
+            if window[-2:] in self.nouns:
+                m = self.before.search(text[lo : f.start])
+                if m is not None:
+                    f.start = lo + m.start("d")
+            hi = min(found[k + 1].start if k + 1 < len(found) else len(text), f.end + 40)
+            m2 = self.after.match(text, f.end, hi)
+            if m2 is not None:
+                f.end = m2.end("f")
+            surface = text[f.start : f.end]
+            f.words = bare_words(surface)
+            f.framing = tuple(
+                dict.fromkeys(
+                    self.framing[w] for w in WORD_RE.findall(surface) if w in self.framing
+                )
+            )
+        return found
+
+
+_CLOSE_RE = re.compile(r'\s*([)"])')
+_PAIR = {"(": ")", '"': '"'}
+
+
+def merge_brackets(text: str, found: list[Found]) -> list[Found]:
+    """ "قوات سوريا الديمقراطية (قسد)" and 'قوات سوريا الديمقراطية "قسد"' are one mention;
+    a bracketed name of another actor is the more specific one ("قوى الأمن الداخلي
+    (الأسايش)")."""
+    out: list[Found] = []
+    for f in found:
+        prev = out[-1] if out else None
+        if prev is not None and "anaphor" not in (prev.kind, f.kind):
+            opener = text[prev.end : f.start].strip()
+            close = _CLOSE_RE.match(text, f.end)
+            if opener in _PAIR and close is not None and close.group(1) == _PAIR[opener]:
+                ids = {t.actor_id for t in prev.targets}
+                common = tuple(t for t in f.targets if t.actor_id in ids)
+                if common or f.end - f.start > 2:
+                    out[-1] = Found(
+                        prev.start,
+                        close.end(),
+                        f.kind,
+                        common or f.targets,
+                        words=prev.words | f.words,
+                        framing=tuple(dict.fromkeys(prev.framing + f.framing)),
+                    )
+                    continue
+        out.append(f)
+    return out
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted({w for w in words if w}, key=len, reverse=True))
+
+
+# ------------------------------------------------------------------ name contexts
+
+
+@dataclass(slots=True, frozen=True)
+class NationalityContext:
+    """ "<noun> [<adjective>] <nationality>": which nouns make a nationality an actor."""
+
+    forces: frozenset[str]
+    acts: frozenset[str]
+    between: frozenset[str]
+    forms: frozenset[str]
+
+    @classmethod
+    def build(
+        cls, forces: list[str], acts: list[str], between: list[str], forms: list[str]
+    ) -> NationalityContext:
+        def stems(ws: list[str]) -> frozenset[str]:
+            return frozenset(bare(w) for w in ws)
+
+        return cls(stems(forces), stems(acts), stems(between), frozenset(forms))
+
+    def start(self, text: str, word_start: int, adj_start: int) -> int:
+        """Where the mention starts, or -1 when no noun licenses the nationality.
+
+        After a force noun the mention starts at the noun ("رتل عسكري أمريكي"); after an
+        act noun, or for a second coordinated nationality, it is the adjective alone."""
+        words = list(WORD_RE.finditer(text, max(0, word_start - 50), word_start))[-3:]
+        coordinated = False
+        k = len(words) - 1
+        for _ in range(3):
+            nxt = words[k + 1].start() if 0 <= k < len(words) - 1 else word_start
+            if k < 0 or not text[words[k].end() : nxt].isspace():
+                return -1
+            forms = _stems(words[k].group())
+            if not coordinated and not forms.isdisjoint(self.forms):
+                coordinated = True
+            elif not forms.isdisjoint(self.between):
+                pass
+            elif not coordinated and not forms.isdisjoint(self.forces):
+                return _noun_start(words[k].start(), words[k].group())
+            elif not forms.isdisjoint(self.acts) or not forms.isdisjoint(self.forces):
+                return adj_start
+            else:
+                return -1
+            k -= 1
+        return -1
+
+
+@dataclass(slots=True, frozen=True)
+class PlaceContext:
+    """Country and capital names are places, not actors, after a spatial word."""
+
+    words: frozenset[str]
+
+    def around(self, text: str, word_start: int, end: int, prefix: str) -> bool:
+        if "ب" in prefix or text[end : end + 2].lstrip()[:1] == "-":  # "بتركيا", "طهران- ..."
+            return True
+        words = WORD_RE.findall(text, max(0, word_start - 40), word_start)[-2:]
+        if not words:
+            return False
+        if self._place_word(words[-1]):
+            return True
+        # "في لبنان وتركيا": a coordinated name shares the preposition of the one before
+        return prefix.startswith("و") and len(words) == 2 and self._place_word(words[0])
+
+    def _place_word(self, w: str) -> bool:
+        return w in self.words or (w[0] in "وف" and w[1:] in self.words)
+
+
+@dataclass(slots=True, frozen=True)
+class FormerCue:
+    """ "ضابط سابق في الجيش السوري"، "رئيس سابق لمفرزة الأمن العسكري"، "الجيش السوري
+    السابق": the name means the entry of the period before the date."""
+
+    before: re.Pattern[str]
+    after: re.Pattern[str]
+
+    @classmethod
+    def build(cls, cues: list[str]) -> FormerCue:
+        alt = _alternation(cues)
+        return cls(
+            re.compile(rf"(?<!وقت )(?:{alt})\s+(?:(?:في|لدي|من)\s+|[بل][^\W\d_]*\s+)?$"),
+            re.compile(rf"\s*(?:{alt})(?!\w)"),
+        )
+
+    def __call__(self, text: str, start: int, end: int) -> bool:
+        return bool(
+            self.before.search(text[max(0, start - 30) : start]) or self.after.match(text, end)
+        )
+
+
+def former(targets: Sequence[Any], on: Any) -> tuple[Any, ...]:
+    """The meanings of a name that ended before ``on``, latest first."""
+    ended = [t for t in targets if t.valid_to is not None and t.valid_to <= on]
+    return tuple(sorted(ended, key=lambda t: t.valid_to, reverse=True))
+
+
+def infer_date(found: Sequence[Found]) -> dt.date | None:
+    """A date for an undated article from names that only fit one period: two or more
+    names that ended (Assad-era "الجيش النظامي"، "جبهة النصرة") with no name that
+    contradicts them date the article just before the earliest end."""
+    lo: dt.date | None = None
+    ends: list[dt.date] = []
+    for f in found:
+        if f.kind == "anaphor" or len({t.actor_id for t in f.targets}) != 1:
+            continue
+        t = f.targets[0]
+        if t.valid_to is not None:
+            ends.append(t.valid_to)
+        if t.valid_from is not None and (lo is None or t.valid_from > lo):
+            lo = t.valid_from
+    if len(ends) < 2:
+        return None
+    end = min(ends) - dt.timedelta(days=1)
+    return None if lo is not None and lo > end else end
+
+
+def _stems(word: str) -> set[str]:
+    """A word with and without its leading clitics (و ف ب ل ك, ال, لل)."""
+    out = {word, bare(word)}
+    for n in (1, 2):
+        if len(word) - n >= 2 and all(c in "وفبلك" for c in word[:n]):
+            out.add(word[n:])
+            out.add(bare(word[n:]))
+    return out
+
+
+def _noun_start(start: int, word: str) -> int:
+    """Start of a noun without its conjunction/preposition but with its article."""
+    i = word.find("ال")
+    if 0 <= i <= 2 and all(c in "وفبك" for c in word[:i]):
+        return start + i
+    return start + 1 if word[0] in "وفبلك" and len(word) > 3 else start
+
+
+# --------------------------------------------------------------------------- persons
+
+
+@dataclass(slots=True, frozen=True)
+class PersonRules:
+    """Titles linking a named person to an organisation, and words that end a name."""
+
+    title_before: re.Pattern[str]  # "<title> " right before the organisation
+    name_after: re.Pattern[str]  # a name right after the organisation
+    name_before: re.Pattern[str]  # "<name>، " right before the title
+    stops: frozenset[str]
+
+    @classmethod
+    def build(cls, titles: Iterable[str], stops: Iterable[str]) -> PersonRules:
+        alt = "|".join(re.escape(t) for t in sorted(set(titles), key=len, reverse=True))
+        stop_set = frozenset(stops)
+        return cls(
+            title_before=re.compile(rf"(?:^|(?<=\W))[وف]?(?P<title>{alt})\s*$"),
+            name_after=re.compile(
+                r'\s*(?:"(?P<q>[^"\n]{3,40})"|(?P<w>[^\W\d_]+(?:\s+[^\W\d_]+){1,3}))'
+                r'\s*(?=[،,.:(\-"]|\s(?:المعروف|الملقب|الذي|وهو)(?!\w))'
+            ),
+            name_before=re.compile(
+                r'(?:"(?P<q>[^"\n]{3,40})"(?:\s+(?:الملقب|المعروف)\s*(?:باسم|ب)?\s*"[^"\n]{1,30}")?\s*[،,]?'
+                r'|(?:^|[،,.:"]\s*|منهم\s+)(?P<w>[^\W\d_]+(?:\s+[^\W\d_]+){1,2})\s*[،,])\s*$'
+            ),
+            stops=stop_set,
+        )
+
+    def accepts(self, name: str) -> bool:
+        """Whether a candidate name contains no stop word."""
+        words = name.split()
+        return bool(words) and not any(w in self.stops or len(w) < 2 for w in words)
+
+
+def attach_persons(text: str, found: list[Found], rules: PersonRules) -> list[Found]:
+    """Named persons linked by a title to a recognised organisation, as new items."""
+    out: list[Found] = []
+    for k, f in enumerate(found):
+        if f.actor is None or f.actor.kind not in ("organisation", "state"):
+            continue
+        lo = found[k - 1].end if k else 0
+        m = rules.title_before.search(text, max(lo, f.start - 40), f.start)
+        if m is None:
+            continue
+        hi = found[k + 1].start if k + 1 < len(found) else len(text)
+        after = rules.name_after.match(text, f.end, min(hi, f.end + 60))
+        if after is not None:
+            grp = "q" if after.group("q") else "w"
+            if rules.accepts(after.group(grp)):
+                out.append(_person(text, after.start(grp), after.end(grp), f.actor))
+                continue
+        before = rules.name_before.search(text, max(lo, m.start() - 60), m.start("title"))
+        if before is not None:
+            grp = "q" if before.group("q") else "w"
+            if rules.accepts(before.group(grp)):
+                out.append(_person(text, before.start(grp), before.end(grp), f.actor))
+    return out
+
+
+def repeat_persons(text: str, found: Sequence[Found], persons: Sequence[Found]) -> list[Found]:
+    """Later bare mentions of a person already attached by title ("قاسم المقداد")."""
+    taken = [(f.start, f.end) for f in (*found, *persons)]
+    out: list[Found] = []
+    for p in persons:
+        name = text[p.start : p.end]
+        pos = text.find(name)
+        while pos >= 0:
+            end = pos + len(name)
+            free = all(end <= s or pos >= e for s, e in taken)
+            edge = (pos == 0 or not text[pos - 1].isalnum()) and (
+                end == len(text) or not text[end].isalnum()
+            )
+            if free and edge:
+                out.append(
+                    Found(pos, end, "person", actor=p.actor, words=p.words, role_hint="member")
+                )
+                taken.append((pos, end))
+            pos = text.find(name, end)
+    return out
+
+
+def _person(text: str, start: int, end: int, org: Actor) -> Found:
+    name = text[start:end].strip()
+    actor = Actor(
+        id=f"{org.id}:{'-'.join(name.split())}",
+        name=name,
+        name_ar=name,
+        inter=org.inter,
+        parent=org.id,
+        kind="individual",
+    )
+    return Found(start, end, "person", actor=actor, words=bare_words(name), role_hint="member")
+
+
+# -------------------------------------------------------------------------- speakers
+
+_TOKEN_RE = re.compile(r'"[^"\n]{1,60}"|\([^()\n]{1,60}\)|[^\W_]+|[^\w\s]')
+
+
+class SourceFinder:
+    """Finds who a sentence is attributed to, from ``sources.yaml``.
+
+    ``find(norm_text, start, end)`` returns ``(norm_start, norm_end, label)`` for the
+    first attribution phrase inside ``norm_text[start:end]``: the speaker after a speech
+    verb ("أفاد مصدر أمني سوري" → "مصدر أمني سوري") or after an attribution preposition
+    ("وفق أحدث الأرقام الرسمية" → "أحدث الأرقام الرسمية"). Offsets index the normalised
+    text; the label is the speaker phrase without quotes or brackets.
+    """
+
+    __slots__ = (
+        "_inner",
+        "_max",
+        "_modifiers",
+        "_multi_nouns",
+        "_nouns",
+        "_stops",
+        "_times",
+        "_triggers",
+        "_verbs",
+    )
+
+    def __init__(self, data: dict[str, Any], normalizer: Normalizer) -> None:
+        def norm(words: Iterable[Any]) -> list[str]:
+            return [" ".join(normalizer.text(str(w)).split()) for w in words]
+
+        try:
+            verbs = norm(data["verbs"])
+            preps = norm(data["prepositions"])
+            rels = norm(data["relatives"])
+            nouns = norm(data["source_nouns"])
+            self._inner = frozenset(norm(data["inner"]))
+            self._stops = frozenset(norm(data["stops"]))
+            self._times = frozenset(norm(data["time_words"]))
+            self._modifiers = frozenset(norm(data.get("modifiers") or []))
+            self._max = int(data.get("max_tokens", 8))
+        except (KeyError, TypeError) as exc:
+            raise DataFileError(f"sources data: missing or malformed section {exc}") from exc
+        self._verbs = frozenset(verbs)
+        self._nouns = frozenset(bare(n) for n in nouns if " " not in n)
+        self._multi_nouns = tuple(n for n in nouns if " " in n)
+
+        self._triggers = ahocorasick.Automaton()
+        for kind, forms in (("verb", verbs), ("prep", preps), ("rel", rels)):
+            for form in forms:
+                for variant in (form, "و" + form, "ف" + form):
+                    self._triggers.add_word(variant, (len(variant), kind))
+        self._triggers.make_automaton()
+
+    @classmethod
+    def load(cls, extra: Sequence[Path] = (), normalizer: Normalizer | None = None) -> Self:
+        raw = resources.files("rasad.data").joinpath("sources.yaml").read_text("utf-8")
+        data = _yaml(raw, "sources.yaml")
+        for path in extra:
+            more = _yaml(Path(path).read_text("utf-8"), str(path))
+            for key, value in more.items():
+                if isinstance(value, list):
+                    data.setdefault(key, [])
+                    data[key] = list(data[key]) + value
+                elif key != "meta":
+                    data[key] = value
+        return cls(data, normalizer or Normalizer.from_file())
+
+    def find(
+        self,
+        norm_text: str,
+        start: int = 0,
+        end: int | None = None,
+        speakers: Sequence[tuple[int, int]] = (),
+    ) -> tuple[int, int, str] | None:
+        """The first attribution phrase in ``norm_text[start:end]``, or None.
+
+        ``speakers``: extra spans (e.g. recognised organisations) accepted as the start
+        of a speaker phrase besides the source nouns of the data file.
+        """
+        for found in self.find_all(norm_text, start, end, speakers):
+            return found
+        return None
+
+    def find_all(
+        self,
+        norm_text: str,
+        start: int = 0,
+        end: int | None = None,
+        speakers: Sequence[tuple[int, int]] = (),
+        require_speaker: bool = False,
+    ) -> list[tuple[int, int, str]]:
+        """Every attribution phrase in ``norm_text[start:end]``, in text order.
+
+        ``require_speaker``: only phrases that contain one of ``speakers`` (faster when
+        the caller only wants to know which of its spans are speakers)."""
+        stop = len(norm_text) if end is None else end
+        ends = dict(speakers)
+        firsts = sorted(ends)
+        out: list[tuple[int, int, str]] = []
+        text = norm_text
+        for last, (length, kind) in self._triggers.iter(text, start, stop):
+            e = last + 1
+            b = e - length
+            if (e < len(text) and text[e].isalnum()) or (b > 0 and text[b - 1].isalnum()):
+                continue
+            if require_speaker:
+                k = bisect_left(firsts, e)
+                if k == len(firsts) or firsts[k] - e > 80:
+                    continue
+            phrase = self._speaker(text, e, stop, kind == "rel", kind == "prep", ends)
+            if phrase is not None:
+                out.append(phrase)
+        return out
+
+    def _speaker(
+        self, text: str, pos: int, stop: int, relative: bool, prep: bool, ends: dict[int, int]
+    ) -> tuple[int, int, str] | None:
+        starts = ends.keys()
+        tokens = []
+        for t in _TOKEN_RE.finditer(text, pos, min(stop, pos + 200)):
+            tokens.append((t.start(), t.end(), t.group()))
+            if len(tokens) > self._max + 4:
+                break
+        i = 0
+        if relative:  # "حسبما نقلت وكالة ..."
+            if not tokens or (
+                _strip_conj(tokens[0][2]) not in self._verbs and tokens[0][2] not in self._verbs
+            ):
+                return None
+            i = 1
+        while i < len(tokens) and tokens[i][2] in self._times:
+            i += 1
+        if prep and i < len(tokens) and tokens[i][2] in ("ل", "لـ"):
+            i += 1
+        if i >= len(tokens):
+            return None
+        head = i
+        while head < len(tokens) - 1 and tokens[head][2] in self._modifiers:
+            head += 1
+        first = tokens[head]
+        word = first[2]
+        if word.startswith("لل") and prep:
+            word = "ال" + word[2:]
+        ok = (
+            first[0] in starts
+            or (first[0] + 1 in starts and word.startswith("ال"))
+            or bare(word) in self._nouns
+            or word in self._nouns
+            or any(text.startswith(n, first[0]) for n in self._multi_nouns)
+            or word.startswith('"')
+        )
+        if not ok:
+            return None
+        np: list[tuple[int, int, str]] = []
+        for tok in tokens[i:]:
+            w = tok[2]
+            if not (w[0].isalnum() or w[0] in '"('):
+                break
+            if np and (w in self._stops or w in self._times):
+                break
+            if (
+                np
+                and w.startswith("ب")
+                and w not in self._inner
+                and w != "باسم"
+                and not w.startswith("بال")
+            ):
+                break
+            np.append(tok)
+            if len(np) >= self._max:
+                break
+        while np and np[-1][2] in self._inner:
+            np.pop()
+        if not np:
+            return None
+        if len(np) >= self._max:  # no natural end: end after a known speaker, or before "في"
+            inside = [k for k, t in enumerate(np) if t[0] in starts or t[0] - 1 in starts]
+            cut = [k for k, t in enumerate(np) if t[2] == "في" and k >= 2]
+            if inside and ends:
+                last = max(e for s, e in ends.items() if np[0][0] <= s <= np[-1][0] + 1)
+                np = [t for t in np if t[1] <= last] or np
+            elif cut:
+                np = np[: cut[-1]]
+        s, e = np[0][0], np[-1][1]
+        label = " ".join(re.sub(r'["()]', " ", text[s:e]).split())
+        if prep and label.startswith("لل"):
+            label = "ال" + label[2:]
+        return s, e, label
+
+
+def _strip_conj(word: str) -> str:
+    return word[1:] if len(word) > 3 and word[0] in "وف" else word
+
+
+def _yaml(raw: str, where: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise DataFileError(f"{where}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise DataFileError(f"{where}: expected a mapping at the top level")
+    return data
