@@ -79,8 +79,12 @@ def _run(cmd: list[str], cwd: Path) -> None:
 
 
 @contextlib.contextmanager
-def postgres_server(bin_dir: Path, attempts: int = 3) -> Iterator[str]:
-    """Run a private PostgreSQL server; yields ``postgresql+psycopg://postgres@127.0.0.1:PORT/postgres``."""
+def postgres_server(bin_dir: Path, attempts: int = 3, durable: bool = False) -> Iterator[str]:
+    """Run a private PostgreSQL server; yields ``postgresql+psycopg://postgres@127.0.0.1:PORT/postgres``.
+
+    Tests run it without fsync (a throwaway cluster need not survive a power cut);
+    ``durable=True`` keeps PostgreSQL's defaults, e.g. to measure write throughput.
+    """
     # Not pytest's tmp_path: its parents are private to root, and the server runs as postgres.
     root = Path(tempfile.mkdtemp(prefix="rasad-pg-"))
     data = root / "data"
@@ -97,10 +101,9 @@ def postgres_server(bin_dir: Path, attempts: int = 3) -> Iterator[str]:
         port = 0
         for attempt in range(attempts):
             port = _free_port()
-            opts = (
-                f"-h 127.0.0.1 -p {port} -k {root} "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            )
+            opts = f"-h 127.0.0.1 -p {port} -k {root}"
+            if not durable:
+                opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
             try:
                 _run(
                     [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60",

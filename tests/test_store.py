@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -20,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pg import fresh_database, postgres_fixture
 from sqlalchemy import event, inspect, text
 
-from rasad.merge.events import event_json, events_from_articles, stable_id
+from pg import fresh_database, postgres_fixture
+from rasad.merge.events import event_json, events_from_articles
 from rasad.model import Actor, Article, Count, Event, Evidence, Location, Mention, Place
 from rasad.serialize import mention_json
-from rasad.store import EventFilter, Store, StoreError, migrations, rows, schema
+from rasad.store import EventFilter, Store, StoreError, migrations, rows, schema, text_digest
 
 TESTS = Path(__file__).resolve().parent
 
@@ -216,6 +215,25 @@ def loaded(store: Store) -> tuple[Store, dict[str, str]]:
     evs = corpus_events(arts)
     assert store.replace_events(list(evs.values())) == 7
     return store, {name: ev.id for name, ev in evs.items()}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def readonly(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Store, dict[str, str]]]:
+    """The corpus loaded once per backend, for tests that only read."""
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('ro')}/rasad.sqlite"
+        else:
+            url = stack.enter_context(fresh_database(request.getfixturevalue("pg_server")))
+        s = stack.enter_context(Store.open(url))
+        arts = corpus()
+        for a in arts:
+            s.save_article(a)
+        evs = corpus_events(arts)
+        s.replace_events(list(evs.values()))
+        yield s, {name: ev.id for name, ev in evs.items()}
 
 
 def statements(store: Store) -> list[str]:
@@ -411,6 +429,24 @@ def test_failure_inside_save_article_leaves_nothing_half_written(
     assert store.save_article(changed) == "replaced"
 
 
+def test_save_articles_batch_is_all_or_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arts = synthetic_articles(4)
+    assert store.save_articles(arts[:2]) == ["new", "new"]
+    assert store.article_digest("s00000") == text_digest(arts[0].text)
+    assert store.article_digest("s00003") is None
+    before = store.dump()
+    # s00002 is written, s00000 is unchanged, then s00003 breaks at its third mention
+    monkeypatch.setattr(rows, "mention_json", breaking_serialiser(after=7))
+    with pytest.raises(Boom):
+        store.save_articles([arts[2], arts[0], arts[3]])
+    assert store.dump() == before
+    monkeypatch.undo()
+    assert store.save_articles([arts[2], arts[0], arts[3]]) == ["new", "unchanged", "new"]
+    assert len(store.mentions()) == 20
+
+
 def test_a_mention_of_another_article_is_refused(store: Store) -> None:
     art = corpus()[1]
     art.mentions[1].article_id = "a9"
@@ -488,9 +524,9 @@ def test_concurrent_writers(store_url: str) -> None:
 # -- events -------------------------------------------------------------------------------
 
 
-def test_events_round_trip_with_sources_and_claims(loaded: tuple[Store, dict[str, str]]
+def test_events_round_trip_with_sources_and_claims(readonly: tuple[Store, dict[str, str]]
                                                    ) -> None:  # fmt: skip
-    store, ids = loaded
+    store, ids = readonly
     evs = corpus_events(corpus())
     got = {e["id"]: e for e in store.events()}
     assert got == {ev.id: json.loads(json.dumps(event_json(ev))) for ev in evs.values()}
@@ -569,9 +605,9 @@ def ids_of(store: Store, f: EventFilter, ids: dict[str, str]) -> set[str]:
         (EventFilter(text="_"), set()),
     ],
 )  # fmt: skip
-def test_event_filters(loaded: tuple[Store, dict[str, str]], f: EventFilter,
+def test_event_filters(readonly: tuple[Store, dict[str, str]], f: EventFilter,
                        expected: set[str]) -> None:  # fmt: skip
-    store, ids = loaded
+    store, ids = readonly
     assert ids_of(store, f, ids) == expected
     assert store.count_events(f) == len(expected)
 
@@ -588,9 +624,9 @@ INJECTIONS = [
 
 @pytest.mark.parametrize("evil", INJECTIONS)
 def test_injection_looking_filters_find_nothing_and_break_nothing(
-    loaded: tuple[Store, dict[str, str]], evil: str
+    readonly: tuple[Store, dict[str, str]], evil: str
 ) -> None:
-    store, _ = loaded
+    store, _ = readonly
     before = store.dump()
     for f in (EventFilter(actor=evil), EventFilter(text=evil), EventFilter(admin1=evil),
               EventFilter(kinds=[evil])):  # fmt: skip
@@ -601,8 +637,8 @@ def test_injection_looking_filters_find_nothing_and_break_nothing(
     assert store.count_events() == 7
 
 
-def test_order_limit_offset(loaded: tuple[Store, dict[str, str]]) -> None:
-    store, ids = loaded
+def test_order_limit_offset(readonly: tuple[Store, dict[str, str]]) -> None:
+    store, ids = readonly
     same_day = sorted([ids["E1"], ids["E3"]])
     undated = sorted([ids["E6"], ids["E7"]])
     order = [ids["E2"], *same_day, ids["E4"], ids["E5"], *undated]
@@ -628,8 +664,8 @@ def test_invalid_filters_are_refused(kwargs: dict[str, Any]) -> None:
         EventFilter(**kwargs)
 
 
-def test_facets(loaded: tuple[Store, dict[str, str]]) -> None:
-    store, _ = loaded
+def test_facets(readonly: tuple[Store, dict[str, str]]) -> None:
+    store, _ = readonly
     assert store.facets() == {
         "kind": {"air_strike": 1, "armed_clash": 1, "arrest": 1, "defection": 1,
                  "explosive_device": 1, "protest": 1, "shelling": 1},

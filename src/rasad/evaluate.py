@@ -51,6 +51,14 @@ def read_jsonl(path: Path, what: str) -> list[dict[str, Any]]:
     return rows
 
 
+def admin_key(name: str) -> str:
+    """Spelling-independent key for English admin names: "Idleb"/"Idlib", "Dar'a"/"Daraa",
+    "Deir-ez-Zor"/"Deir ez-Zor", "Al-Hasakeh"/"Al-Hasakah" (consonant skeleton)."""
+    text = re.sub(r"^(al|ar|as|ad|ash|at|az)[\s-]+", "", name.lower())
+    skeleton = re.sub(r"[^a-z]|[aeiouy]", "", text)
+    return re.sub(r"(.)\1+", r"\1", skeleton)
+
+
 class NameMatcher:
     """Compares names after normalisation (Arabic letters, case, the article ال)."""
 
@@ -146,12 +154,15 @@ class Scorer:
         if not isinstance(loc, dict) or loc.get("lat") is None or loc.get("lon") is None:
             return None
         d = haversine_km(float(gplace["lat"]), float(gplace["lon"]), float(loc["lat"]), float(loc["lon"]))
+        same_name = self.names.same(gplace.get("name_ar"), loc.get("name_ar"))
         if d <= float(gplace.get("tolerance_km", 10)):
-            return d
-        if self.names.same(gplace.get("name_ar"), loc.get("name_ar")) and (
-            not gplace.get("admin1") or not loc.get("admin1") or gplace["admin1"] == loc["admin1"]
+            return 0.0 if same_name else d  # the named place itself pairs first
+        if same_name and (
+            not gplace.get("admin1")
+            or not loc.get("admin1")
+            or admin_key(gplace["admin1"]) == admin_key(loc["admin1"])
         ):
-            return float(gplace.get("tolerance_km", 10))
+            return 0.0
         return None
 
     def pair_cost(self, gold: dict[str, Any], pred: dict[str, Any]) -> float | None:

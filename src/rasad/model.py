@@ -171,6 +171,7 @@ class TriggerSpan:
     lemma: str
     negated: bool = False
     weight: float = 1.0
+    instrument: bool = False
 
 
 @dataclass(slots=True, frozen=True)

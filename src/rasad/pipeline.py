@@ -92,7 +92,9 @@ class Resources:
 
     @cached_property
     def triggers(self) -> TriggerRecognizer:
-        lexicon = TriggerLexicon.load(self.normalizer, extra=self.settings.extra_triggers)
+        lexicon = TriggerLexicon.load(
+            self.normalizer, extra=self.settings.extra_triggers, morphology=self.morphology
+        )
         return TriggerRecognizer(lexicon, self.morphology)
 
     @cached_property

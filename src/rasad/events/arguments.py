@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from rasad.events.lexicon import EventRules
@@ -35,11 +36,14 @@ class Draft:
     historical: bool = False
     attributed_to: str | None = None
     support: int = 1  # how many trigger occurrences were merged into this draft
+    continues: bool = False  # "لا تزال الاشتباكات متواصلة": part of an earlier happening
     sentences: list[Sentence] = field(default_factory=list)
 
 
 # where people come from ("أبناء الحسكة", "قادمة من عين عيسى") is not where the event happened
-NOT_EVENT_PLACE = frozenset({"origin", "source"})
+NOT_EVENT_PLACE = frozenset({"origin", "source", "destination"})
+# for these kinds a victim's home village ("إعدام شاب من أبناء السوسة") is a usable location
+PEOPLE_KINDS = frozenset({"execution", "attack_on_civilians", "abduction", "assassination", "arrest"})
 
 
 def in_sentence(start: int, sent: Sentence) -> bool:
@@ -59,9 +63,12 @@ class ArgumentFinder:
 
     # -- token helpers ------------------------------------------------------------------------
     def tok_index(self, orig_offset: int) -> int:
-        from bisect import bisect_left
-
+        """Index of the first token starting at or after ``orig_offset``."""
         return bisect_left(self._tok_orig, orig_offset)
+
+    def tok_containing(self, orig_offset: int) -> int:
+        """Index of the token that contains ``orig_offset`` ("وبني" for "بني" after a clitic)."""
+        return max(0, bisect_right(self._tok_orig, orig_offset) - 1)
 
     def words_before(self, orig_offset: int, n: int, floor: int = 0) -> list[list[str]]:
         i = self.tok_index(orig_offset)
@@ -89,14 +96,45 @@ class ArgumentFinder:
             for k in range(len(flat) - n + 1):
                 if tuple(flat[k : k + n]) == phrase:
                     return True
+        return self.is_purpose(trig, before)
+
+    def is_purpose(self, trig: TriggerSpan, before: list[list[str]]) -> bool:
+        """"لمواجهة أي تهديد", "للانشقاق": a purpose, not a happening (but "أدت لمقتل" is)."""
+        prefix = self.rules.purpose_prefix
+        if not prefix:
+            return False
+        i = self.tok_index(trig.span.start)
+        if i >= len(self.tokens.words):
+            return False
+        word = self.tokens.words[i]
+        lemma = trig.lemma.split()[0]
+        for conj in ("و", "ف"):
+            if word.startswith(conj + prefix):
+                word = word[1:]
+        if not word.startswith(prefix) or lemma.startswith(prefix):
+            return False
+        return not any(c in self.rules.result_words for cands in before[-2:] for c in cands)
+
+    def is_continuation(self, trig: TriggerSpan, sent: Sentence) -> bool:
+        """"ولا تزال الاشتباكات متواصلة": more of a happening the article already reported."""
+        i = self.tok_index(trig.span.start)
+        lo = max(self.sentence_token_floor(sent), i - 4)
+        hi = min(self.tok_index(sent.end), i + 5)
+        words = [self.tokens.candidates[k][0] for k in range(lo, hi)]
+        for phrase in self.rules.continuation:
+            n = len(phrase)
+            if any(tuple(words[k : k + n]) == phrase for k in range(len(words) - n + 1)):
+                return True
         return False
 
     # -- places -----------------------------------------------------------------------------------
     def sentence_places(self, sent: Sentence, trig: TriggerSpan) -> list[PlaceSpan]:
+        allowed = NOT_EVENT_PLACE - {"origin"} if trig.kind in PEOPLE_KINDS else NOT_EVENT_PLACE
         places = [
             p
             for p in self.article.places
-            if in_sentence(p.span.start, sent) and p.role not in NOT_EVENT_PLACE
+            if in_sentence(p.span.start, sent)
+            and p.role not in allowed
             and not (p.span.start <= trig.span.start < p.span.end)
         ]
         return places
@@ -105,12 +143,22 @@ class ArgumentFinder:
         if place.span.start < trig.span.end:
             return False
         lo = self.tok_index(trig.span.end)
-        hi = self.tok_index(place.span.start)
+        hi = self.tok_containing(place.span.start)
         words = [c for cands in self.tokens.candidates[lo:hi] for c in cands]
         for k, w in enumerate(words):
             if w == "من" and any(x in self.rules.places.origin_nouns for x in words[k + 1 : k + 4]):
                 return True
         return False
+
+    def people_from(self, place: PlaceSpan) -> bool:
+        """"(43) شاباً من بلدة الغبرة", "شخصين من سويدان": where the people come from."""
+        i = self.tok_containing(place.span.start)
+        before = self.tokens.candidates[max(0, i - 4) : i + 1]
+        flat = [c for cands in before for c in cands]
+        if "من" not in flat and not self.tokens.words[i].startswith("من"):
+            return False
+        people = self.rules.counts.people | self.rules.counts.singular_people
+        return any(c in people or c.isdigit() for cands in before for c in cands)
 
     def place_groups(self, places: list[PlaceSpan]) -> list[list[PlaceSpan]]:
         """Consecutive places joined only by list connectors form one group."""
@@ -119,8 +167,11 @@ class ArgumentFinder:
         for p in sorted(places, key=lambda x: x.span.start):
             if groups:
                 prev = groups[-1][-1]
-                lo, hi = self.tok_index(prev.span.end), self.tok_index(p.span.start)
-                gap = self.tokens.candidates[lo:hi]
+                lo, hi = self.tok_index(prev.span.end), self.tok_containing(p.span.start)
+                gap = [self.tokens.candidates[k] for k in range(lo, hi)]
+                if hi < len(self.tokens.words) and self._tok_orig[hi] < p.span.start:
+                    # a clitic glued to the place name ("وبني زيد"): the clitic is the connector
+                    gap.append([self.tokens.words[hi][: p.span.start - self._tok_orig[hi]]])
                 if len(gap) <= 4 and all(any(c in conn for c in cands) for cands in gap):
                     groups[-1].append(p)
                     continue
@@ -133,6 +184,9 @@ class ArgumentFinder:
             return []
         not_origin = [p for p in places if not self._is_origin(trig, p, sent)]
         places = not_origin or places
+        if kind not in PEOPLE_KINDS:
+            settled = [p for p in places if not self.people_from(p)]
+            places = settled or places
         if kind in self.rules.places.list_kinds:
             for group in self.place_groups(places):
                 precise = [p for p in group if p.precision < 3]
@@ -140,10 +194,12 @@ class ArgumentFinder:
                     return precise
 
         def score(p: PlaceSpan) -> float:
-            d = p.span.start - trig.span.end if p.span.start >= trig.span.start else (
-                trig.span.start - p.span.end
-            ) * 1.5
-            return d + {1: 0, 2: 25, 3: 90}.get(p.precision, 90) + (60 if p.role else 0)
+            d = (
+                p.span.start - trig.span.end
+                if p.span.start >= trig.span.start
+                else (trig.span.start - p.span.end) * 1.5
+            )
+            return d + {1: 0, 2: 25, 3: 90}.get(p.precision, 90) + (80 if p.role else 0)
 
         return [min(places, key=score)]
 
@@ -189,11 +245,17 @@ class ArgumentFinder:
             a1 = next((a for a in after if marked(a, roles.defection_from, 3)), None)
             a2 = next((a for a in after if marked(a, roles.defection_to, 3)), None)
             if a1 is None:
-                a1 = next((a for a in after if a is not a2), None) or (before[-1] if before else None)
+                a1 = next((a for a in after if a is not a2), None) or (
+                    before[-1] if before else None
+                )
             if a2 is None:
                 a2 = next((s for s in sources if a1 is None or s.actor.id != a1.actor.id), None)
             return a1, a2
-        agents = [a for a in actors if marked(a, roles.agent_markers, 2)]
+        agents = [
+            a
+            for a in actors
+            if marked(a, roles.agent_markers, 2) and abs(a.span.start - trig.span.start) < 80
+        ]
         if agents:
             a1 = min(agents, key=lambda a: abs(a.span.start - trig.span.start))
         elif before:
@@ -217,6 +279,13 @@ class ArgumentFinder:
                 if a1 is not None and a1.actor.id == "civilians":
                     a1 = None
                 a2 = civ
+        if a1 is None:
+            # the speaker may be the doer: "أعلنت مجموعات عشائرية عن طرد قسد"
+            a1 = next(
+                (s for s in reversed(sources) if s.span.end <= trig.span.start
+                 and (a2 is None or s.actor.id != a2.actor.id)),
+                None,
+            )
         if a1 is not None and a2 is not None and a1.actor.id == a2.actor.id:
             a2 = None
         return a1, a2
@@ -239,6 +308,17 @@ class ArgumentFinder:
             key = c.kind_people_key.get(kind)
             return key if key in c.accepts.get(kind, ()) else None
         return None
+
+    def singular_after(self, trig: TriggerSpan, sent: Sentence) -> bool:
+        """A singular person right after the trigger: "مقتل مدني", "بإعدام شاب", "أحد عناصر"."""
+        i = self.tok_index(trig.span.end)
+        hi = min(self.tok_index(sent.end), i + 3)
+        singular = self.rules.counts.singular_people
+        for k in range(i, hi):
+            if any(c in singular for c in self.tokens.candidates[k][:2]):
+                return True
+        # the person may be inside a phrase trigger ("مقتل مدني")
+        return any(w in singular for w in trig.lemma.split()[1:])
 
     def is_update(self, num: NumberSpan, sent: Sentence) -> bool:
         floor = self.sentence_token_floor(sent)

@@ -32,15 +32,26 @@ class EventDetector:
         finder = ArgumentFinder(article, tokens, self.rules)
         drafts = self._drafts(article, finder)
         self._assign_counts(article, finder, drafts)
+        self._singular_counts(finder, drafts)
         merged = self._merge(drafts, finder)
         article.mentions = [self._code(article, d, n) for n, d in enumerate(merged, start=1)]
 
     # -- drafting -------------------------------------------------------------------------------
     def _drafts(self, article: Article, finder: ArgumentFinder) -> list[Draft]:
         drafts: list[Draft] = []
+        suppressed_end: dict[int, int] = {}  # sentence index -> token after the last non-event
         for trig in article.triggers:
             sent = article.sentence_at(trig.span.start)
-            if sent is None or finder.is_non_event(trig, sent):
+            if sent is None:
+                continue
+            tok = finder.tok_index(trig.span.start)
+            coordinated = (
+                sent.index in suppressed_end
+                and 0 <= tok - suppressed_end[sent.index] <= 4
+                and finder.tokens.words[tok].startswith("و")
+            )
+            if coordinated or finder.is_non_event(trig, sent):
+                suppressed_end[sent.index] = finder.tok_index(trig.span.end)
                 continue
             time = finder.choose_time(trig, sent)
             a1, a2 = finder.choose_actors(trig.kind, trig, sent)
@@ -59,6 +70,7 @@ class EventDetector:
                         historical=finder.is_historical(time),
                         attributed_to=attributed,
                         sentences=[sent],
+                        continues=finder.is_continuation(trig, sent),
                     )
                 )
         return drafts
@@ -91,11 +103,29 @@ class EventDetector:
                     if finder.is_update(num, sent):
                         d.updated.add(key)
 
+    def _singular_counts(self, finder: ArgumentFinder, drafts: list[Draft]) -> None:
+        c = self.rules.counts
+        for d in drafts:
+            key = c.kind_people_key.get(d.kind)
+            if key is None or key in d.counts or key not in c.accepts.get(d.kind, ()):
+                continue
+            first = d.trigger.lemma.split()[0]
+            if d.kind in c.needs_cue and c.cues.get(first) != key:
+                continue
+            if finder.singular_after(d.trigger, d.sentence):
+                one = NumberSpan(d.trigger.span, 1, 1, 1, "exact", "count")
+                d.counts[key] = [one]
+
     # -- merging within the article ---------------------------------------------------------------
     def _merge(self, drafts: list[Draft], finder: ArgumentFinder) -> list[Draft]:
         kept: list[Draft] = []
         placeless: list[Draft] = []
         for d in drafts:
+            if d.continues:
+                host = self._nearest_same_kind(kept, d)
+                if host is not None:
+                    self._absorb(host, d)
+                    continue
             if d.place is None:
                 placeless.append(d)
                 continue
@@ -105,13 +135,16 @@ class EventDetector:
             else:
                 self._absorb(twin, d)
         # region-level drafts fold into a precise draft of the same kind in that region
-        for d in [k for k in kept if k.place is not None and k.place.precision == 3]:
+        for d in [k for k in kept if _is_area(k)]:
             host = next(
                 (
                     k
                     for k in kept
-                    if k is not d and k.kind == d.kind and k.place is not None
-                    and k.place.precision < 3 and self._dates_agree(k, d)
+                    if k is not d
+                    and k.kind == d.kind
+                    and k.place is not None
+                    and k.place.precision < 3
+                    and self._dates_agree(k, d)
                     and (k.place.place.admin1 == d.place.place.admin1 if d.place else False)
                 ),
                 None,
@@ -122,7 +155,9 @@ class EventDetector:
         for d in placeless:
             same_kind = [k for k in kept if k.kind == d.kind and self._dates_agree(k, d)]
             if same_kind:
-                host = min(same_kind, key=lambda k: abs(k.trigger.span.start - d.trigger.span.start))
+                host = min(
+                    same_kind, key=lambda k: abs(k.trigger.span.start - d.trigger.span.start)
+                )
                 self._absorb(host, d)
                 continue
             inherited = finder.inherited_place(d.sentence)
@@ -134,8 +169,25 @@ class EventDetector:
                 kept.append(d)
             else:
                 self._absorb(twin, d)
+        floor = self.rules.places.region_only_min_weight
+        kept = [
+            k
+            for k in kept
+            if not (
+                (k.place is None or k.place.precision == 3)
+                and not k.counts
+                and k.support == 1
+                and k.trigger.weight < floor
+            )
+        ]
         kept.sort(key=lambda k: k.trigger.span.start)
         return kept
+
+    def _nearest_same_kind(self, kept: list[Draft], d: Draft) -> Draft | None:
+        same = [k for k in kept if k.kind == d.kind and self._dates_agree(k, d)]
+        if not same:
+            return None
+        return min(same, key=lambda k: abs(k.trigger.span.start - d.trigger.span.start))
 
     @staticmethod
     def _dates_agree(a: Draft, b: Draft) -> bool:
@@ -158,7 +210,11 @@ class EventDetector:
         host.updated |= other.updated
         host.actor1 = host.actor1 or other.actor1
         host.actor2 = host.actor2 or other.actor2
-        if host.actor1 is not None and host.actor2 is not None and host.actor1.actor.id == host.actor2.actor.id:
+        if (
+            host.actor1 is not None
+            and host.actor2 is not None
+            and host.actor1.actor.id == host.actor2.actor.id
+        ):
             host.actor2 = None
         if host.time is None or host.time.date is None:
             host.time = other.time or host.time
@@ -176,7 +232,9 @@ class EventDetector:
         on = self._date(article, d)
         counts, claims = self._counts(d)
         location = (
-            Location(d.place.place, max(d.place.precision, 2 if d.place_inherited else 1), d.place.span)
+            Location(
+                d.place.place, max(d.place.precision, 2 if d.place_inherited else 1), d.place.span
+            )
             if d.place is not None
             else None
         )
@@ -246,6 +304,29 @@ class EventDetector:
         score += 0.05 if d.support > 1 else 0.0
         score -= 0.1 if d.sentence.heading and d.support == 1 else 0.0
         return round(min(0.99, max(0.05, score)), 2)
+
+
+AREA_TYPES = frozenset({"country", "governorate", "district", "subdistrict", "region"})
+
+
+def _is_area(d: Draft) -> bool:
+    """A draft located only at an administrative area, a countryside or a wide region."""
+    if d.place is None:
+        return False
+    p = d.place
+    return p.precision == 3 or (
+        p.precision == 2 and (p.place.feature_type in AREA_TYPES or (p.cue or "").endswith("ريف"))
+    )
+
+
+def _contains(area: Draft, precise: Draft) -> bool:
+    """Whether the area of one draft contains the place of the other."""
+    if area.place is None or precise.place is None:
+        return False
+    a, p = area.place.place, precise.place.place
+    if area.place.precision == 3 or a.feature_type in {"governorate", "region", "country"}:
+        return a.admin1 is not None and a.admin1 == p.admin1
+    return a.admin2 is not None and a.admin2 == p.admin2
 
 
 def _count(num: NumberSpan) -> Count:

@@ -12,6 +12,7 @@ import yaml
 
 from rasad.errors import DataFileError
 from rasad.model import KINDS
+from rasad.text.morphology import Morphology
 from rasad.text.normalize import Normalizer
 
 
@@ -49,6 +50,7 @@ class TriggerEntry:
     excludes_any: frozenset[str]
     window: int
     overrides: tuple[Override, ...]
+    instrument: bool = False
 
     @property
     def lemma(self) -> str:
@@ -60,10 +62,27 @@ class TriggerLexicon:
     """Trigger entries keyed by their first normalised word."""
 
     by_first: dict[str, list[TriggerEntry]] = field(default_factory=dict)
+    _morphology: Morphology | None = None
+
+    def _context(self, normalizer: Normalizer, words: Iterable[str]) -> frozenset[str]:
+        """Context words with their clitic-free stems, to meet tokens' candidates halfway."""
+        out: set[str] = set()
+        for w in words:
+            norm = normalizer.text(w)
+            out.add(norm)
+            if self._morphology is not None and " " not in norm:
+                out.update(c for c in self._morphology.candidates(norm)[1:] if len(c) >= 3)
+        return frozenset(out)
 
     @classmethod
-    def load(cls, normalizer: Normalizer, extra: Sequence[Path] = ()) -> TriggerLexicon:
+    def load(
+        cls,
+        normalizer: Normalizer,
+        extra: Sequence[Path] = (),
+        morphology: Morphology | None = None,
+    ) -> TriggerLexicon:
         lex = cls()
+        lex._morphology = morphology or Morphology.load()
         for data, origin in [(read_yaml("triggers.yaml"), "triggers.yaml")] + [
             (read_yaml("", p), str(p)) for p in extra
         ]:
@@ -100,10 +119,15 @@ class TriggerLexicon:
                     kind=kind,
                     words=words,
                     weight=float(entry.get("weight", 0.8)),
-                    requires_any=frozenset(normalizer.text(w) for w in entry.get("requires_any", [])),
-                    excludes_any=frozenset(normalizer.text(w) for w in entry.get("excludes_any", [])),
+                    requires_any=frozenset(
+                        normalizer.text(w) for w in entry.get("requires_any", [])
+                    ),
+                    excludes_any=frozenset(
+                        normalizer.text(w) for w in entry.get("excludes_any", [])
+                    ),
                     window=int(entry.get("window", 8)),
                     overrides=overrides,
+                    instrument=bool(entry.get("instrument", False)),
                 )
             )
 
@@ -117,6 +141,7 @@ class CountRules:
     needs_cue: frozenset[str]
     update_cues: frozenset[str]
     accepts: dict[str, frozenset[str]]
+    singular_people: frozenset[str]
 
 
 @dataclass(slots=True, frozen=True)
@@ -124,6 +149,7 @@ class PlaceRules:
     list_connectors: frozenset[str]
     list_kinds: frozenset[str]
     origin_nouns: frozenset[str]
+    region_only_min_weight: float
 
 
 @dataclass(slots=True, frozen=True)
@@ -148,6 +174,9 @@ class EventRules:
     roles: RoleRules
     places: PlaceRules
     no_fighting: tuple[tuple[str, ...], ...]
+    purpose_prefix: str
+    result_words: frozenset[str]
+    continuation: tuple[tuple[str, ...], ...]
 
     @classmethod
     def load(cls, normalizer: Normalizer) -> EventRules:
@@ -176,6 +205,7 @@ class EventRules:
                 needs_cue=frozenset(c.get("needs_cue", [])),
                 update_cues=norm_set(c.get("update_cues", [])),
                 accepts={k: frozenset(v) for k, v in c["accepts"].items()},
+                singular_people=norm_set(c.get("singular_people", [])),
             ),
             places=PlaceRules(
                 list_connectors=norm_set(data["places"]["list_connectors"]),
@@ -183,7 +213,11 @@ class EventRules:
                 origin_nouns=frozenset(
                     w for x in data["places"]["origin_nouns"] for w in _words(normalizer, x)
                 ),
+                region_only_min_weight=float(data["places"].get("region_only_min_weight", 0.0)),
             ),
+            purpose_prefix=normalizer.text(str(non_event.get("purpose_prefix", ""))),
+            result_words=norm_set(non_event.get("result_words", [])),
+            continuation=tuple(_words(normalizer, w) for w in data.get("continuation", [])),
             no_fighting=tuple(_words(normalizer, w) for w in data.get("no_fighting_cues", [])),
             roles=RoleRules(
                 agent_markers=norm_set(r["agent_markers"]),

@@ -40,6 +40,10 @@ class Tokens:
         return None
 
 
+# how many words from another trigger a weapon noun counts as its instrument
+INSTRUMENT_REACH = 6
+
+
 class TriggerRecognizer:
     """Marks trigger words in an article (``article.triggers``)."""
 
@@ -49,6 +53,7 @@ class TriggerRecognizer:
 
     def __call__(self, article: Article, tokens: Tokens) -> None:
         found: list[TriggerSpan] = []
+        positions: list[tuple[int, int]] = []
         for sent in article.sentences:
             rng = tokens.range_of(sent.norm_start, sent.norm_end)
             lo, hi = rng.start, rng.stop
@@ -64,10 +69,42 @@ class TriggerRecognizer:
                     s = tokens.spans[i][0]
                     e = tokens.spans[i + length - 1][1]
                     found.append(
-                        TriggerSpan(article.norm_span(s, e), kind, entry.lemma, weight=entry.weight)
+                        TriggerSpan(
+                            article.norm_span(s, e),
+                            kind,
+                            entry.lemma,
+                            weight=entry.weight,
+                            instrument=entry.instrument,
+                        )
                     )
+                    positions.append((i, i + length))
                 i += length
-        article.triggers = found
+        article.triggers = self._drop_instruments(found, positions, article)
+
+    @staticmethod
+    def _drop_instruments(
+        found: list[TriggerSpan], positions: list[tuple[int, int]], article: Article
+    ) -> list[TriggerSpan]:
+        """A weapon named near another trigger of its sentence is that trigger's instrument."""
+        keep: list[TriggerSpan] = []
+        for k, trig in enumerate(found):
+            if trig.instrument:
+                sent = article.sentence_at(trig.span.start)
+                lo, hi = positions[k]
+                near = any(
+                    not other.instrument
+                    and article.sentence_at(other.span.start) is sent
+                    and (
+                        abs(positions[j][0] - hi) <= INSTRUMENT_REACH
+                        or abs(lo - positions[j][1]) <= INSTRUMENT_REACH
+                    )
+                    for j, other in enumerate(found)
+                    if j != k
+                )
+                if near:
+                    continue
+            keep.append(trig)
+        return keep
 
     def _match_at(self, tokens: Tokens, i: int, hi: int) -> tuple[TriggerEntry, int] | None:
         best: tuple[TriggerEntry, int] | None = None

@@ -33,18 +33,18 @@ from rasad.recognize.anaphora import (
     NationalityContext,
     PersonRules,
     PlaceContext,
-    SourceFinder,
     Widener,
-    _yaml,
     attach_persons,
     bare,
     bare_words,
     former,
     infer_date,
     merge_brackets,
+    read_yaml,
     repeat_persons,
     resolve_anaphors,
 )
+from rasad.recognize.sources import SourceFinder
 from rasad.text.normalize import Normalizer
 
 __all__ = [
@@ -152,7 +152,7 @@ class ActorDictionary:
     def load(cls, extra: Sequence[Path] = (), normalizer: Normalizer | None = None) -> Self:
         """The packaged dictionary plus user files (new entries, or more aliases for an id)."""
         norm = normalizer or Normalizer.from_file()
-        docs = [_packaged()] + [_yaml(Path(p).read_text("utf-8"), str(p)) for p in extra]
+        docs = [_packaged()] + [read_yaml(Path(p).read_text("utf-8"), str(p)) for p in extra]
         raw_entries: dict[str, dict[str, Any]] = {}
         for doc in docs:
             for item in doc.get("actors") or []:
@@ -245,12 +245,13 @@ class ActorDictionary:
                 return t
         return min(targets, key=lambda t: t.distance(on))
 
-    def organisation(self, actor: Actor, on: dt.date | None = None) -> Actor:
-        """The organisation a person belongs to (the actor itself otherwise)."""
-        seen = 0
-        while actor.kind == "individual" and actor.parent and seen < 5:
-            actor = self.resolve(actor.parent, on) if actor.parent in self._entries else actor
-            seen += 1
+    def organisation(self, actor: Actor) -> Actor:
+        """The organisation a person belongs to (the actor itself otherwise). The parent
+        entry is taken as it is: a person's entry is already the one of its period."""
+        for _ in range(5):
+            if actor.kind != "individual" or actor.parent not in self._entries:
+                break
+            actor = self._entries[actor.parent].actor()
         return actor
 
 
@@ -261,7 +262,7 @@ def normalize_alias(normalizer: Normalizer, alias: str) -> str:
 
 def _packaged() -> dict[str, Any]:
     raw = resources.files("rasad.data").joinpath("actors.yaml").read_text("utf-8")
-    return _yaml(raw, "actors.yaml")
+    return read_yaml(raw, "actors.yaml")
 
 
 def _merge_entry(into: dict[str, dict[str, Any]], item: Any) -> None:
@@ -392,7 +393,7 @@ class ActorRecognizer:
         norm = Normalizer.from_file()
         lexicon = _packaged()
         for path in extra:
-            more = _yaml(Path(path).read_text("utf-8"), str(path))
+            more = read_yaml(Path(path).read_text("utf-8"), str(path))
             for key, value in more.items():
                 if key in ("meta", "actors"):
                     continue
@@ -420,14 +421,11 @@ class ActorRecognizer:
 
     def _variants(self, alias: str, key: _Key) -> None:
         head, _, rest = alias.partition(" ")
-        # 'قوات "X' where X is itself a name is the descriptor rule's job (a variant key
-        # would hide 'قوات "X الحر"'); so is all of "قوات X" when it means what X means
-        same = self.dictionary.aliases().get(rest) if bare(head) in self._descriptors else None
-        if same is not None and {t.actor_id for t in same} == {t.actor_id for t in key.targets}:
-            return
+        # 'قوات "X' where X is itself a name is left to the descriptor rule
+        same = bare(head) in self._descriptors and rest in self.dictionary.aliases()
         self._add_key(alias, key)
         for i, ch in enumerate(alias):  # a quote may open after any space: تنظيم "الدولة"
-            if ch == " " and (i > len(head) or same is None):
+            if ch == " " and (i > len(head) or not same):
                 self._add_key(alias[: i + 1] + '"' + alias[i + 1 :], key)
         if key.definite:
             self._add_key("لل" + alias[2:], replace(key, lam=True))
@@ -518,20 +516,27 @@ class ActorRecognizer:
         return hits
 
     def __call__(self, article: Article) -> None:
-        """Fill ``article.actors`` (normalising the text first if no stage did)."""
+        """Fill ``article.actors`` (normalising the text first if no stage did).
+
+        A named person is recorded as the organisation the article attaches them to, with
+        ``role_hint="member"`` (or ``"source"`` when they speak); framing words are joined
+        with "|"."""
         if not article.norm_text and article.text:
             norm = self._normalizer(article.text)
             article.norm_text, article.norm_offsets = norm.text, norm.offsets
-        article.actors = [
-            ActorSpan(
-                span=article.norm_span(h.start, h.end),
-                actor=h.actor,
-                framing="|".join(h.framing) or None,
-                anaphoric=h.anaphoric,
-                role_hint=h.role_hint,
+        spans = []
+        for h in self.find(article.norm_text, article.published):
+            person = h.actor.kind == "individual"
+            spans.append(
+                ActorSpan(
+                    span=article.norm_span(h.start, h.end),
+                    actor=self.dictionary.organisation(h.actor) if person else h.actor,
+                    framing="|".join(h.framing) or None,
+                    anaphoric=h.anaphoric,
+                    role_hint=h.role_hint or ("member" if person else None),
+                )
             )
-            for h in self.find(article.norm_text, article.published)
-        ]
+        article.actors = spans
 
     def _select(self, text: str) -> list[Found]:
         """Boundary-checked candidates, longest leftmost first, blockers dropped."""
@@ -571,13 +576,40 @@ class ActorRecognizer:
                 assert m.lastgroup is not None
                 targets = self._pattern_targets[int(m.lastgroup[1:])]
                 cands.append((m.start(), m.end(), 1, _Key("pattern", targets)))
-        cands.sort(key=lambda c: (c[0], c[0] - c[1], c[2]))
-        out: list[Found] = []
-        last = -1
-        for start, end, _, key in cands:
-            if start < last:
-                continue
-            last = end
-            if key.kind != "blocker":
-                out.append(Found(start, end, key.kind, key.targets, key.rule))
-        return out
+        return _choose(cands)
+
+
+def _choose(cands: list[tuple[int, int, int, _Key]]) -> list[Found]:
+    """Non-overlapping mentions: in each run of overlapping candidates the one reaching
+    furthest wins (then the longest, then a listed name over a pattern), so
+    "قوات الجيش السوري الحر" is the FSA, not "قوات الجيش السوري"; a dropped candidate of
+    the same actor that starts earlier extends it ('تنظيم "الدولة' + 'الدولة الإسلامية')."""
+    cands.sort(key=lambda c: (c[0], c[0] - c[1]))
+    out: list[Found] = []
+    i = 0
+    while i < len(cands):
+        j, reach = i + 1, cands[i][1]
+        while j < len(cands) and cands[j][0] < reach:
+            reach = max(reach, cands[j][1])
+            j += 1
+        group = cands[i:j]
+        while group:
+            best = min(group, key=lambda c: (-c[1], c[0], c[2]))
+            ids = {t.actor_id for t in best[3].targets}
+            start = min(
+                (
+                    c[0]
+                    for c in group
+                    if c[1] > best[0]
+                    and c[0] < best[0]
+                    and {t.actor_id for t in c[3].targets} == ids
+                    and c[3].kind == best[3].kind == "name"
+                ),
+                default=best[0],
+            )
+            if best[3].kind != "blocker":
+                out.append(Found(start, best[1], best[3].kind, best[3].targets, best[3].rule))
+            group = [c for c in group if c[1] <= start or c[0] >= best[1]]
+        i = j
+    out.sort(key=lambda f: f.start)
+    return out

@@ -39,8 +39,12 @@ from rasad.text.normalize import Normalizer
 _SP = "[ \t]"
 _ARTICLE = "ال"  # the definite article (grammar, not lexicon)
 _NIGHT = ("night", "midnight")
-_PRECISIONS: dict[str, DatePrecision] = {"day": "day", "week": "week", "month": "month",
-                                         "year": "year"}
+_PRECISIONS: dict[str, DatePrecision] = {
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "year": "year",
+}
 
 
 @dataclass(slots=True, frozen=True)
@@ -76,7 +80,7 @@ class _Phrases:
         if i >= len(toks):
             return None
         for words, payload in self._by_first.get(toks[i][2], ()):
-            if tuple(t[2] for t in toks[i + 1:i + len(words)]) == words[1:]:
+            if tuple(t[2] for t in toks[i + 1 : i + len(words)]) == words[1:]:
                 return payload, len(words)
         return None
 
@@ -112,13 +116,17 @@ class TimeReader:
             return frozenset(n(w) for w in d[key])
 
         self.weekdays = {n(k): int(v) for k, v in d["weekdays"].items()}
-        self.wd_block_before, self.wd_block_after = ns("weekday_blockers_before"), ns(
-            "weekday_blockers_after")
+        self.wd_block_before, self.wd_block_after = (
+            ns("weekday_blockers_before"),
+            ns("weekday_blockers_after"),
+        )
         self.months: dict[str, tuple[int, str, bool]] = {
             n(m["name"]): (int(m["month"]), str(m["calendar"]), bool(m.get("strict", False)))
-            for m in d["months"]}
-        self.day_words = _Phrases((n(e["phrase"]), (int(e["offset"]), e.get("part")))
-                                  for e in d["day_words"])
+            for m in d["months"]
+        }
+        self.day_words = _Phrases(
+            (n(e["phrase"]), (int(e["offset"]), e.get("part"))) for e in d["day_words"]
+        )
         self.day_block = ns("day_word_blockers_after")
         self.day_prefix = ns("day_prefix")
         parts = {n(k): str(v) for k, v in d["parts_of_day"].items()}
@@ -129,11 +137,13 @@ class TimeReader:
         self.parts_after = {n(w): parts[n(w)] for w in d["parts_after"]}
         self.pair_seps = ns("weekday_pair_separators")
         mods = d["modifiers"]
-        self.mod: dict[str, str] = {n(w): kind for kind in ("past", "next", "current")
-                                    for w in mods[kind]}
+        self.mod: dict[str, str] = {
+            n(w): kind for kind in ("past", "next", "current") for w in mods[kind]
+        }
         self.current_before = ns("current_before")
-        self.periods: dict[str, DatePrecision] = {n(k): _PRECISIONS[v]
-                                                  for k, v in d["periods"].items()}
+        self.periods: dict[str, DatePrecision] = {
+            n(k): _PRECISIONS[v] for k, v in d["periods"].items()
+        }
         self.ago_words, self.clock_cues = ns("ago_words"), ns("clock_cues")
         self.since = ns("past_cues_before")
         self._past_word = n(mods["past"][0])
@@ -152,28 +162,42 @@ class TimeReader:
         era = phrase_regex([*self.hijri_markers, *(n(w) for w in d["gregorian_markers"])])
         year_cue = phrase_regex(n(w) for w in d["year_cues"])
         shahr = phrase_regex(n(w) for w in d["month_word"])
-        pair = (rf"(?:{_SP}*[/-]{_SP}*(?P<m2>{months})(?!\w)"
-                rf"|{_SP}*\({_SP}*(?P<m2b>{months}){_SP}*\))?")
-        tail = (rf"(?:{_SP}*[,،./-]?{_SP}*(?:{of}{_SP}+)?(?:{year_cue}{_SP}+)?"
-                rf"(?P<year>\d{{4}})(?!\d)(?:{_SP}*(?P<era>{era})(?!\w))?"
-                rf"|{_SP}+(?:{of}{_SP}+)?(?P<yrel>{year_cue}){_SP}+(?P<yrelmod>{mods_re})(?!\w)"
-                rf"|{_SP}+(?P<mod>{mods_re})(?!\w))")
+        pair = (
+            rf"(?:{_SP}*[/-]{_SP}*(?P<m2>{months})(?!\w)"
+            rf"|{_SP}*\({_SP}*(?P<m2b>{months}){_SP}*\))?"
+        )
+        tail = (
+            rf"(?:{_SP}*[,،./-]?{_SP}*(?:{of}{_SP}+)?(?:{year_cue}{_SP}+)?"
+            rf"(?P<year>\d{{4}})(?!\d)(?:{_SP}*(?P<era>{era})(?!\w))?"
+            rf"|{_SP}+(?:{of}{_SP}+)?(?P<yrel>{year_cue}){_SP}+(?P<yrelmod>{mods_re})(?!\w)"
+            rf"|{_SP}+(?P<mod>{mods_re})(?!\w))"
+        )
         self._abs = [
-            re.compile(rf"(?<!\w)(?:ال)?(?:(?P<day>\d{{1,2}})(?!\d)|(?P<dayw>"
-                       rf"{phrase_regex(self.day_of_month)})){_SP}*(?:[./-]{_SP}*)?"
-                       rf"(?:{of}{_SP}+)?(?:{shahr}{_SP}+)?(?P<m1>{months})(?!\w){pair}{tail}?"),
-            re.compile(r"(?<![\d.])(?:(?P<nd>\d{1,2})(?P<s>[./-])(?P<nm>\d{1,2})(?P=s)"
-                       r"(?P<ny>\d{4})|(?P<ny2>\d{4})(?P<s2>[./-])(?P<nm2>\d{1,2})(?P=s2)"
-                       r"(?P<nd2>\d{1,2}))(?!\d)"),
-            re.compile(rf"(?<!\w)(?:(?:{of}{_SP}+)?(?P<shahr>{shahr}){_SP}+)?(?P<m1>{months})(?!\w)"
-                       rf"{pair}{tail}"),
-            re.compile(rf"(?<!\w)(?:{pfx}?(?:{phrase_regex(n(w) for w in d['month_preps'])})"
-                       rf"{_SP}+(?:(?P<shahr>{shahr}){_SP}+)?|(?P<shahr2>{shahr}){_SP}+)"
-                       rf"(?P<m1>{months})(?!\w){pair}(?:{_SP}+(?P<mod>{mods_re})(?!\w))?"),
-            re.compile(rf"(?<!\w)(?:{pfx}|لل)?(?:{year_cue}|"
-                       rf"{phrase_regex(n(w) for w in d['year_preps'])})"
-                       rf"(?:{_SP}+{year_cue})?{_SP}+(?P<year>(?:1[89]|20)\d\d|1[34]\d\d(?="
-                       rf"{_SP}*(?:{era})))(?!\d)(?:{_SP}*(?P<era>{era})(?!\w))?"),
+            re.compile(
+                rf"(?<!\w)(?:ال)?(?:(?P<day>\d{{1,2}})(?!\d)|(?P<dayw>"
+                rf"{phrase_regex(self.day_of_month)})){_SP}*(?:[./-]{_SP}*)?"
+                rf"(?:{of}{_SP}+)?(?:{shahr}{_SP}+)?(?P<m1>{months})(?!\w){pair}{tail}?"
+            ),
+            re.compile(
+                r"(?<![\d.])(?:(?P<nd>\d{1,2})(?P<s>[./-])(?P<nm>\d{1,2})(?P=s)"
+                r"(?P<ny>\d{4})|(?P<ny2>\d{4})(?P<s2>[./-])(?P<nm2>\d{1,2})(?P=s2)"
+                r"(?P<nd2>\d{1,2}))(?!\d)"
+            ),
+            re.compile(
+                rf"(?<!\w)(?:(?:{of}{_SP}+)?(?P<shahr>{shahr}){_SP}+)?(?P<m1>{months})(?!\w)"
+                rf"{pair}{tail}"
+            ),
+            re.compile(
+                rf"(?<!\w)(?:{pfx}?(?:{phrase_regex(n(w) for w in d['month_preps'])})"
+                rf"{_SP}+(?:(?P<shahr>{shahr}){_SP}+)?|(?P<shahr2>{shahr}){_SP}+)"
+                rf"(?P<m1>{months})(?!\w){pair}(?:{_SP}+(?P<mod>{mods_re})(?!\w))?"
+            ),
+            re.compile(
+                rf"(?<!\w)(?:{pfx}|لل)?(?:{year_cue}|"
+                rf"{phrase_regex(n(w) for w in d['year_preps'])})"
+                rf"(?:{_SP}+{year_cue})?{_SP}+(?P<year>(?:1[89]|20)\d\d|1[34]\d\d(?="
+                rf"{_SP}*(?:{era})))(?!\d)(?:{_SP}*(?P<era>{era})(?!\w))?"
+            ),
         ]
         recent: dict[DatePrecision, list[str]] = {}
         for e in d["recent"]:
@@ -183,15 +207,26 @@ class TimeReader:
             rx = rx.replace(f"ال{_SP}+\\#", r"ال[ \t]*\d+").replace("\\#", r"(?:\d+|[^\W\d_]+)")
             recent.setdefault(_PRECISIONS[e["precision"]], []).append(rx)
         lead = phrase_regex(n(w) for w in d["recent_lead"])
-        self._recent = re.compile(rf"(?<!\w)(?:{lead}{_SP}+)?(?:" + "|".join(
-            f"(?P<{p}>{'|'.join(v)})" for p, v in recent.items()) + r")(?!\w)")
+        self._recent = re.compile(
+            rf"(?<!\w)(?:{lead}{_SP}+)?(?:"
+            + "|".join(f"(?P<{p}>{'|'.join(v)})" for p, v in recent.items())
+            + r")(?!\w)"
+        )
         last_words = {n(e["phrase"]).split()[-1] for e in d["recent"]}
         self._trigger = re.compile(
             rf"(?P<d>\d+)|(?<!\w)(?:(?P<m>{trie_regex(m.split()[0] for m in self.months)})"
-            rf"|(?P<r>{trie_regex(last_words)}))(?!\w)")
-        anchors = {*self.day_words.firsts(), *self.parts.firsts(), *self.day_prefix,
-                   *self.weekdays, *self.periods, *self.current_before, *self.ago_words,
-                   *self.clock_cues}
+            rf"|(?P<r>{trie_regex(last_words)}))(?!\w)"
+        )
+        anchors = {
+            *self.day_words.firsts(),
+            *self.parts.firsts(),
+            *self.day_prefix,
+            *self.weekdays,
+            *self.periods,
+            *self.current_before,
+            *self.ago_words,
+            *self.clock_cues,
+        }
         self._anchor = re.compile(rf"(?<!\w){pfx}??(?P<w>{trie_regex(anchors)})(?!\w)")
 
     # ------------------------------------------------------------------ public API
@@ -234,7 +269,7 @@ class TimeReader:
             before = [b[0] for b in tokens_before(text, t.start(), 6)]
             cands: list[tuple[int, int]]
             if t.lastgroup == "d":
-                s = t.start() - 2 if text[t.start() - 2:t.start()] == _ARTICLE else t.start()
+                s = t.start() - 2 if text[t.start() - 2 : t.start()] == _ARTICLE else t.start()
                 cands = [(s, 0), (t.start(), 1)]
                 if len(t.group()) == 4:
                     cands += [(b, 4) for b in before[-3:]]
@@ -255,8 +290,9 @@ class TimeReader:
             _, k, m = best
             if k == 5:
                 prec = _PRECISIONS[m.lastgroup or "day"]
-                hit: TimeHit | None = TimeHit(m.start(), m.end(), pub, prec if pub else None,
-                                              relative=True)
+                hit: TimeHit | None = TimeHit(
+                    m.start(), m.end(), pub, prec if pub else None, relative=True
+                )
             else:
                 hit = self._absolute(k, m, pub)
             if hit is not None:
@@ -267,9 +303,17 @@ class TimeReader:
     def __call__(self, article: Article) -> None:
         """Fill ``article.times`` from ``article.norm_text`` and ``article.published``."""
         article.times = [
-            TimeSpan(article.norm_span(h.start, h.end), h.date, h.precision, h.weekday,
-                     h.part_of_day, h.relative, h.absolute)
-            for h in self.find(article.norm_text, article.published)]
+            TimeSpan(
+                article.norm_span(h.start, h.end),
+                h.date,
+                h.precision,
+                h.weekday,
+                h.part_of_day,
+                h.relative,
+                h.absolute,
+            )
+            for h in self.find(article.norm_text, article.published)
+        ]
 
     # ------------------------------------------------------------------ absolute dates
 
@@ -279,7 +323,7 @@ class TimeReader:
     def _absolute(self, kind: int, m: re.Match[str], pub: dt.date | None) -> TimeHit | None:
         g = m.groupdict()
         if kind == 1:  # numeric: dd.mm.yyyy or yyyy-mm-dd
-            y, mo, day = ((g["ny"], g["nm"], g["nd"]) if g["ny"] else (g["ny2"], g["nm2"], g["nd2"]))
+            y, mo, day = (g["ny"], g["nm"], g["nd"]) if g["ny"] else (g["ny2"], g["nm2"], g["nd2"])
             try:
                 numeric = dt.date(int(y), int(mo), int(day))
             except ValueError:
@@ -287,18 +331,33 @@ class TimeReader:
             return TimeHit(m.start(), m.end(), numeric, "day", absolute=True)
         if kind == 4:  # a year
             number = int(g["year"])
-            start = self._convert(number, 1, 1, "hijri" if g["era"] in self.hijri_markers
-                                  or number < 1600 else "gregorian")
+            start = self._convert(
+                number,
+                1,
+                1,
+                "hijri" if g["era"] in self.hijri_markers or number < 1600 else "gregorian",
+            )
             return TimeHit(m.start(), m.end(), start, "year", absolute=True) if start else None
         month = self._month(g["m1"])
         if month is None:
             return None
         number, calendar, strict = month
-        day = int(g["day"]) if g.get("day") else self.day_of_month.get(
-            " ".join((g.get("dayw") or "").split()), 0)
+        day = (
+            int(g["day"])
+            if g.get("day")
+            else self.day_of_month.get(" ".join((g.get("dayw") or "").split()), 0)
+        )
         year = int(g["year"]) if g.get("year") else None
-        if strict and not (day or year or g.get("m2") or g.get("m2b") or g.get("mod")
-                           or g.get("yrel") or g.get("shahr") or g.get("shahr2")):
+        if strict and not (
+            day
+            or year
+            or g.get("m2")
+            or g.get("m2b")
+            or g.get("mod")
+            or g.get("yrel")
+            or g.get("shahr")
+            or g.get("shahr2")
+        ):
             return None
         if year is not None and g.get("era") in self.hijri_markers:
             calendar = "hijri"
@@ -311,8 +370,11 @@ class TimeReader:
         if g.get("yrel") and calendar == "gregorian":  # "العشرين من مايو العام الماضي"
             step = {"past": -1, "next": 1}.get(self.mod.get(" ".join(g["yrelmod"].split()), ""), 0)
             date = self._convert(pub.year + step, number, day or 1, calendar)
-            return TimeHit(m.start(), m.end(), date, precision, relative=True,
-                           absolute=True) if date else None
+            return (
+                TimeHit(m.start(), m.end(), date, precision, relative=True, absolute=True)
+                if date
+                else None
+            )
         mod = g.get("mod")
         before = tokens_before(m.string, m.start(), 1)
         if mod is None and before and before[0][2] in self.since:
@@ -331,8 +393,9 @@ class TimeReader:
         except (ValueError, OverflowError):
             return None
 
-    def _infer_year(self, month: int, day: int, calendar: str, pub: dt.date, mod: str | None,
-                    whole_month: bool) -> dt.date | None:
+    def _infer_year(
+        self, month: int, day: int, calendar: str, pub: dt.date, mod: str | None, whole_month: bool
+    ) -> dt.date | None:
         """The date of day/month in the year that fits the publication date."""
         kind = self.mod.get(" ".join((mod or "").split()))
         try:
@@ -355,8 +418,9 @@ class TimeReader:
 
     # ------------------------------------------------------------------ relative phrases
 
-    def _relative(self, text: str, start: int, pub: dt.date | None,
-                  absolute: dict[int, TimeHit]) -> TimeHit | None:
+    def _relative(
+        self, text: str, start: int, pub: dt.date | None, absolute: dict[int, TimeHit]
+    ) -> TimeHit | None:
         toks = tokens_at(text, start, 14)
         first = toks[0][2]
         if first in self.ago_words:
@@ -373,20 +437,32 @@ class TimeReader:
                 i += f[1]
             if i < len(toks) and toks[i][2] in self.parts_after:
                 part, i = self.parts_after[toks[i][2]], i + 1
-            if i + 1 < len(toks) and toks[i][2] == self.partitive and (
-                    self.parts.match(toks, i + 1) or self.day_words.match(toks, i + 1)
-                    or toks[i + 1][2] in self.day_prefix):
+            if (
+                i + 1 < len(toks)
+                and toks[i][2] == self.partitive
+                and (
+                    self.parts.match(toks, i + 1)
+                    or self.day_words.match(toks, i + 1)
+                    or toks[i + 1][2] in self.day_prefix
+                )
+            ):
                 i += 1
         last = i  # tokens [0, last) belong to the expression
         if (p := self.parts.match(toks, i)) is not None:
             part, i = p[0], i + p[1]
         if (dw := self.day_words.match(toks, i)) is not None and not (
-                i + dw[1] < len(toks) and toks[i + dw[1]][2] in self.day_block):
+            i + dw[1] < len(toks) and toks[i + dw[1]][2] in self.day_block
+        ):
             (offset, night), i = dw[0], i + dw[1]
             part, last = part or night, i
-        if i < len(toks) and toks[i][2] in self.day_prefix and (
-                i + 1 < len(toks) and (toks[i + 1][2] in self.weekdays
-                                       or self.day_words.match(toks, i + 1))):
+        if (
+            i < len(toks)
+            and toks[i][2] in self.day_prefix
+            and (
+                i + 1 < len(toks)
+                and (toks[i + 1][2] in self.weekdays or self.day_words.match(toks, i + 1))
+            )
+        ):
             i += 1
             if offset is None and (dw := self.day_words.match(toks, i)) is not None:
                 (offset, night), i = dw[0], i + dw[1]
@@ -400,8 +476,11 @@ class TimeReader:
             if part in _NIGHT and i < len(toks):  # "ليله الخميس/الجمعه", "ليل السبت الاحد"
                 if toks[i][2] in self.weekdays:
                     i += 1
-                elif toks[i][2] in self.pair_seps and i + 1 < len(toks) and (
-                        toks[i + 1][2] in self.weekdays):
+                elif (
+                    toks[i][2] in self.pair_seps
+                    and i + 1 < len(toks)
+                    and (toks[i + 1][2] in self.weekdays)
+                ):
                     i += 2
             if i < len(toks) and self.mod.get(toks[i][2]) in ("past", "next"):
                 kind, i = self.mod[toks[i][2]], i + 1
@@ -423,8 +502,7 @@ class TimeReader:
             date = self._resolve(pub, offset, weekday, kind)
         except OverflowError:  # at the ends of the calendar
             date = None
-        return TimeHit(toks[0][0], end, date, "day" if date else None, weekday, part,
-                       relative=True)
+        return TimeHit(toks[0][0], end, date, "day" if date else None, weekday, part, relative=True)
 
     def _weekday_ok(self, text: str, toks: list[Tok], i: int) -> bool:
         before = tokens_before(text, toks[i][0], 1)
@@ -437,12 +515,13 @@ class TimeReader:
         if i < len(toks) and toks[i][2] in (",", "،"):
             i += 1
         if i < len(toks):
-            return toks[i][0] - (2 if text[toks[i][0] - 2:toks[i][0]] == _ARTICLE else 0)
+            return toks[i][0] - (2 if text[toks[i][0] - 2 : toks[i][0]] == _ARTICLE else 0)
         return -1
 
     @staticmethod
-    def _resolve(pub: dt.date | None, offset: int | None, weekday: int | None,
-                 kind: str | None) -> dt.date | None:
+    def _resolve(
+        pub: dt.date | None, offset: int | None, weekday: int | None, kind: str | None
+    ) -> dt.date | None:
         if pub is None:
             return None
         if offset is not None:
@@ -472,7 +551,7 @@ class TimeReader:
         return None
 
     def _ago(self, text: str, toks: list[Tok], pub: dt.date | None) -> TimeHit | None:
-        """"قبل يومين", "منذ ثلاثه ايام", "منذ نحو 3 اسابيع", "قبل اسبوع"."""
+        """ "قبل يومين", "منذ ثلاثه ايام", "منذ نحو 3 اسابيع", "قبل اسبوع"."""
         i = 1
         if (f := self.ago_fill.match(toks, i)) is not None:
             i += f[1]
@@ -511,7 +590,7 @@ class TimeReader:
         return TimeHit(toks[0][0], hit_end, date, precision, relative=True)
 
     def _period(self, toks: list[Tok], pub: dt.date | None) -> TimeHit | None:
-        """"الاسبوع الماضي", "الشهر الجاري", "هذا العام", "العام المقبل"."""
+        """ "الاسبوع الماضي", "الشهر الجاري", "هذا العام", "العام المقبل"."""
         i, kind = 0, None
         if toks[0][2] in self.current_before:
             i, kind = 1, "current"

@@ -37,11 +37,24 @@ _SP = "[ \t]"
 # kinds of number-word tokens for the reading state machine
 _U, _TEN, _TEEN, _T, _H, _S, _SD, _F, _N = range(9)
 _WAW_OK = {
-    (_U, _T), (_H, _U), (_H, _TEN), (_H, _T),
-    *((s, k) for s in (_S, _SD) for k in (_U, _TEN, _T, _H, _F, _N)), (_S, _SD),
+    (_U, _T),
+    (_H, _U),
+    (_H, _TEN),
+    (_H, _T),
+    *((s, k) for s in (_S, _SD) for k in (_U, _TEN, _T, _H, _F, _N)),
+    (_S, _SD),
 }
-_PLAIN_OK = {(_U, _TEN), (_U, _H), (_U, _S), (_TEN, _S), (_TEEN, _S), (_T, _S), (_H, _S),
-             (_N, _S), (_F, _S)}
+_PLAIN_OK = {
+    (_U, _TEN),
+    (_U, _H),
+    (_U, _S),
+    (_TEN, _S),
+    (_TEEN, _S),
+    (_T, _S),
+    (_H, _S),
+    (_N, _S),
+    (_F, _S),
+}
 
 _DATE_NUM = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}(?!\d)")
 _CLOCK_NUM = re.compile(r"\d{1,2}[ \t]?:[ \t]?\d{2}(?!\d)")
@@ -149,7 +162,7 @@ def stems(tok: str, clitics: Sequence[str]) -> Iterator[str]:
     yield tok
     for c in clitics:
         if tok.startswith(c) and len(tok) - len(c) >= 2:
-            yield tok[len(c):]
+            yield tok[len(c) :]
     if tok.startswith("لل") and len(tok) > 3:
         yield _ARTICLE + tok[2:]
 
@@ -200,8 +213,17 @@ class _Num:
         def i(x: float | None) -> int | None:
             return None if x is None else math.floor(x + 0.5)
 
-        return NumberHit(self.start, self.end, i(self.value), i(self.low), i(self.high),
-                         self.qualifier, self.role, self.noun, self.noun_end)
+        return NumberHit(
+            self.start,
+            self.end,
+            i(self.value),
+            i(self.low),
+            i(self.high),
+            self.qualifier,
+            self.role,
+            self.noun,
+            self.noun_end,
+        )
 
 
 class NumberReader:
@@ -231,7 +253,11 @@ class NumberReader:
             return frozenset(n(w) for key in keys for w in d[key])
 
         self.units, self.ten, self.tens = nd("units"), nd("ten"), nd("tens")
-        self.hundreds, self.scales, self.dual_scales = nd("hundreds"), nd("scales"), nd("dual_scales")
+        self.hundreds, self.scales, self.dual_scales = (
+            nd("hundreds"),
+            nd("scales"),
+            nd("dual_scales"),
+        )
         self.fractions, self.ordinals = nd("fractions"), nd("ordinals")
         self.one_words, self.one_of = ns("one_words"), ns("one_of_words")
         self.teen_suffix, self.hundred_words = ns("teen_suffix"), ns("hundred_words")
@@ -268,35 +294,53 @@ class NumberReader:
         defin = ns("definite_cardinals")
         bare = ns("bare_ordinals")
         self.number_words = frozenset(
-            [*self.units, *self.ten, *self.tens, *self.hundreds, *self.scales,
-             *self.dual_scales, *self.fractions])
+            [
+                *self.units,
+                *self.ten,
+                *self.tens,
+                *self.hundreds,
+                *self.scales,
+                *self.dual_scales,
+                *self.fractions,
+            ]
+        )
         cand = set(self.number_words) | set(self.vague) | set(self.duals) | bare
         cand |= {_ARTICLE + w for w in defin} | {_ARTICLE + w for w in self.ordinals}
         self.definite = frozenset(_ARTICLE + w for w in defin)
         self._cand = re.compile(
             rf"(?<!\w)(?:(?P<p>{word_prefix})??(?P<w>{trie_regex(cand)})(?!\w)"
-            rf"|{digit_prefix}?(?P<d>\d+(?:[.,]\d+)*))")
+            rf"|{digit_prefix}?(?P<d>\d+(?:[.,]\d+)*))"
+        )
         roles = {k: phrase_regex(n(u) for u in v) for k, v in d["unit_roles"].items()}
         self._units = re.compile(
-            rf"{_SP}*[)/\]]?{_SP}*(?:" + "|".join(
-                f"(?P<{k}>{'(?:ال)?' if k == 'duration' else ''}{v})" for k, v in roles.items())
-            + r")(?![^\W\d_])")
+            rf"{_SP}*[)/\]]?{_SP}*(?:"
+            + "|".join(
+                f"(?P<{k}>{'(?:ال)?' if k == 'duration' else ''}{v})" for k, v in roles.items()
+            )
+            + r")(?![^\W\d_])"
+        )
         self._duration_words = frozenset(n(u) for u in d["unit_roles"]["duration"])
         qb = {k: phrase_regex(n(p) for p in v) for k, v in d["qualifiers_before"].items()}
         self._qual_before = re.compile(
-            rf"(?<!\w){word_prefix}?(?:" + "|".join(f"(?P<{k}>{v})" for k, v in qb.items())
-            + rf"){_SP}*\(?{_SP}*\Z")
+            rf"(?<!\w){word_prefix}?(?:"
+            + "|".join(f"(?P<{k}>{v})" for k, v in qb.items())
+            + rf"){_SP}*\(?{_SP}*\Z"
+        )
         qa = {k: phrase_regex(n(p) for p in v) for k, v in d["qualifiers_after"].items()}
         self._qual_after = re.compile(
-            rf"{_SP}*[,،]?{_SP}*(?:" + "|".join(f"(?P<{k}>{v})" for k, v in qa.items())
-            + r")(?!\w)")
+            rf"{_SP}*[,،]?{_SP}*(?:" + "|".join(f"(?P<{k}>{v})" for k, v in qa.items()) + r")(?!\w)"
+        )
         self._range_before = re.compile(
-            rf"(?<!\w){word_prefix}?{phrase_regex(n(p) for p in d['range_before'])}{_SP}*\Z")
+            rf"(?<!\w){word_prefix}?{phrase_regex(n(p) for p in d['range_before'])}{_SP}*\Z"
+        )
         self._range_mid = re.compile(
-            rf"{_SP}*{phrase_regex(n(p) for p in d['range_joiners'])}{_SP}*(?:{_ARTICLE})?\Z")
+            rf"{_SP}*{phrase_regex(n(p) for p in d['range_joiners'])}{_SP}*(?:{_ARTICLE})?\Z"
+        )
         of, month_word = re.escape(self.partitive), phrase_regex(n(w) for w in dates["month_word"])
-        self._month_after = re.compile(rf"{_SP}*[./-]?{_SP}*(?:{of}{_SP}+)?(?:{month_word}{_SP}+)?"
-                                       rf"{phrase_regex(months)}(?!\w)")
+        self._month_after = re.compile(
+            rf"{_SP}*[./-]?{_SP}*(?:{of}{_SP}+)?(?:{month_word}{_SP}+)?"
+            rf"{phrase_regex(months)}(?!\w)"
+        )
         parts = [n(p) for p in dates["parts_after"]]
         parts += [f"{self.partitive} {n(p)}" for p in dates["parts_of_day"]]
         self._part_after = re.compile(rf"{_SP}*{phrase_regex(parts)}(?!\w)")
@@ -341,8 +385,18 @@ class NumberReader:
         offsets = article.norm_offsets
         for h in self.find(article.norm_text):
             noun_end = offsets[h.noun_end - 1] + 1 if h.noun_end else None
-            out.append(NumberSpan(article.norm_span(h.start, h.end), h.value, h.low, h.high,
-                                  h.qualifier, h.role, h.noun, noun_end))
+            out.append(
+                NumberSpan(
+                    article.norm_span(h.start, h.end),
+                    h.value,
+                    h.low,
+                    h.high,
+                    h.qualifier,
+                    h.role,
+                    h.noun,
+                    noun_end,
+                )
+            )
         article.numbers = out
 
     # ------------------------------------------------------------------ reading
@@ -351,15 +405,22 @@ class NumberReader:
         if w[0].isdigit():
             v = parse_digits(w)
             return None if v is None else (_N, v)
-        for table, kind in ((self.units, _U), (self.ten, _TEN), (self.tens, _T),
-                            (self.hundreds, _H), (self.scales, _S),
-                            (self.dual_scales, _SD), (self.fractions, _F)):
+        for table, kind in (
+            (self.units, _U),
+            (self.ten, _TEN),
+            (self.tens, _T),
+            (self.hundreds, _H),
+            (self.scales, _S),
+            (self.dual_scales, _SD),
+            (self.fractions, _F),
+        ):
             if w in table:
                 return kind, table[w]
         return None
 
-    def _machine(self, toks: list[Tok], first: str,
-                 first_value: float | None = None) -> tuple[float, int, float | None] | None:
+    def _machine(
+        self, toks: list[Tok], first: str, first_value: float | None = None
+    ) -> tuple[float, int, float | None] | None:
         """Read digits or number words from ``toks[0]`` (read as ``first``, worth
         ``first_value`` when given): (value, last token index, last scale)."""
         total = group = last_val = 0.0
@@ -419,7 +480,7 @@ class NumberReader:
         toks = tokens_at(text, start, 9)
         nxt = toks[1][2] if len(toks) > 1 else ""
         for rest, low, high in self.vague.get(word, ()):
-            if tuple(t[2] for t in toks[1:1 + len(rest)]) == rest:
+            if tuple(t[2] for t in toks[1 : 1 + len(rest)]) == rest:
                 end = toks[len(rest)][1]
                 num = _Num(start, end, None, low, high, "vague", kind="vague")
                 return self._attach(text, num)
@@ -442,8 +503,9 @@ class NumberReader:
         got = self._machine(toks, first)
         if got is None:
             if first in self.fractions:
-                return self._attach(text, _Num(start, toks[0][1], None, role="other",
-                                               kind="fraction"))
+                return self._attach(
+                    text, _Num(start, toks[0][1], None, role="other", kind="fraction")
+                )
             return None
         value, end_i, scale = got
         kind = "definite" if word in self.definite else "words"
@@ -454,7 +516,7 @@ class NumberReader:
             return _Num(start, m.end(), None, role="other", kind="special")
         if m := _CLOCK_NUM.match(text, start):
             return _Num(start, m.end(), None, role="time", kind="special")
-        m = (_PHONE_PLUS if text[start - 1:start] == "+" else _PHONE).match(text, start)
+        m = (_PHONE_PLUS if text[start - 1 : start] == "+" else _PHONE).match(text, start)
         if m and sum(c.isdigit() for c in m.group()) >= 7:
             return _Num(start, m.end(), None, role="phone", kind="special")
         toks = tokens_at(text, start, 9)
@@ -474,14 +536,22 @@ class NumberReader:
             if strip_tanween(s) in self.singulars:
                 noun = strip_tanween(s)
                 role: NumberRole = "other" if noun in self._duration_words else "count"
-                return _Num(prev[0][1] - len(s), toks[0][1], 1, role=role, noun=noun,
-                            noun_end=prev[0][1], kind="one")
+                return _Num(
+                    prev[0][1] - len(s),
+                    toks[0][1],
+                    1,
+                    role=role,
+                    noun=noun,
+                    noun_end=prev[0][1],
+                    kind="one",
+                )
         if len(toks) > 2 and toks[1][2] == self.partitive:
             return self._attach(text, _Num(start, toks[0][1], 1, kind="one_of"))
         return None
 
-    def _read_ordinal(self, text: str, toks: list[Tok], start: int, word: str,
-                      base: str) -> _Num | None:
+    def _read_ordinal(
+        self, text: str, toks: list[Tok], start: int, word: str, base: str
+    ) -> _Num | None:
         prev = tokens_before(text, start, 1)
         if prev and f"{prev[0][2]} {word}" in self.month_names:
             return None
@@ -493,14 +563,20 @@ class NumberReader:
     # ------------------------------------------------------------------ role, noun, qualifier
 
     def _noun_like(self, w: str) -> bool:
-        return (len(w) >= 2 and is_arabic_letter(w[0]) and not w.startswith(self._not_noun)
-                and w not in self.function_words and w not in self.number_words
-                and w not in self.month_first and w not in self.weekdays
-                and not (w[0] == "و" and w[1:] in self.function_words))
+        return (
+            len(w) >= 2
+            and is_arabic_letter(w[0])
+            and not w.startswith(self._not_noun)
+            and w not in self.function_words
+            and w not in self.number_words
+            and w not in self.month_first
+            and w not in self.weekdays
+            and not (w[0] == "و" and w[1:] in self.function_words)
+        )
 
     def _noun_after(self, text: str, num: _Num) -> tuple[str, int] | None:
         toks = tokens_at(text, num.end, 3)
-        opener = text[max(0, num.start - 2):num.start].strip(" \t")[-1:]
+        opener = text[max(0, num.start - 2) : num.start].strip(" \t")[-1:]
         i = 1 if toks and opener in _OPEN_CLOSE and toks[0][2] == _OPEN_CLOSE[opener] else 0
         if i >= len(toks):
             return None
@@ -534,7 +610,7 @@ class NumberReader:
         before = tokens_before(text, start, 3)
         prev = before[-1][2] if before else ""
         prev_stems = set(stems(prev, self.clitics))
-        paren = text[max(0, start - 2):start].strip(" \t").endswith("(")
+        paren = text[max(0, start - 2) : start].strip(" \t").endswith("(")
         um = self._units.match(text, start if num.kind == "dual" else end)
         if um and (num.kind != "dual" or um.end() == end):
             unit = um.lastgroup or ""
@@ -542,10 +618,12 @@ class NumberReader:
             if num.kind != "dual":
                 num.noun, num.noun_end = u, um.end()
             if unit == "duration":
-                aged = paren or any(s in self.age_cues for t in before for s in stems(t[2], self.clitics))
+                aged = paren or any(
+                    s in self.age_cues for t in before for s in stems(t[2], self.clitics)
+                )
                 return "age" if aged and u in self.age_units else "other"
             return unit  # type: ignore[return-value]
-        if text[start - 1:start] == "%":
+        if text[start - 1 : start] == "%":
             return "percent"
         if prev_stems & self.clock_cues or self._part_after.match(text, end):
             return "time"
@@ -556,9 +634,11 @@ class NumberReader:
             after = tokens_at(text, end, 1)
             nxt = after[0][2] if after else ""
             dated = prev in self.month_names or joined in self.month_names
-            if (100 <= num.value <= 2100 and (dated or nxt in self.year_markers)) or (
-                    1800 <= num.value <= 2100 and prev_stems & self.year_cues) or (
-                    1900 <= num.value <= 2100 and not self._noun_like(nxt)):
+            if (
+                (100 <= num.value <= 2100 and (dated or nxt in self.year_markers))
+                or (1800 <= num.value <= 2100 and prev_stems & self.year_cues)
+                or (1900 <= num.value <= 2100 and not self._noun_like(nxt))
+            ):
                 return "year"
         if any(s in self.label_words for t in before[-2:] for s in stems(t[2], self.clitics)):
             return "other"
@@ -588,34 +668,54 @@ class NumberReader:
     # ------------------------------------------------------------------ post-passes
 
     def _merge_ranges(self, text: str, found: list[_Num]) -> list[_Num]:
-        """"(ما) بين 400 و500 مقاتل", "95 - 100": one hit with low/high."""
+        """ "(ما) بين 400 و500 مقاتل", "95 - 100": one hit with low/high."""
         out: list[_Num] = []
         for num in found:
             prev = out[-1] if out else None
-            if (prev is not None and prev.noun is None and prev.value is not None
-                    and num.value is not None and prev.qualifier in ("exact", "approx")
-                    and prev.kind not in ("special", "ordinal", "vague")
-                    and num.kind not in ("special", "ordinal", "vague")
-                    and self._range_mid.match(text[prev.end:num.start])
-                    and (self._range_before.search(text, max(0, prev.start - 12), prev.start)
-                         or "-" in text[prev.end:num.start])):
+            if (
+                prev is not None
+                and prev.noun is None
+                and prev.value is not None
+                and num.value is not None
+                and prev.qualifier in ("exact", "approx")
+                and prev.kind not in ("special", "ordinal", "vague")
+                and num.kind not in ("special", "ordinal", "vague")
+                and self._range_mid.match(text[prev.end : num.start])
+                and (
+                    self._range_before.search(text, max(0, prev.start - 12), prev.start)
+                    or "-" in text[prev.end : num.start]
+                )
+            ):
                 low = prev.value
                 if prev.scale is None and num.scale is not None and low * num.scale <= num.value:
                     low *= num.scale
                 if low < num.value:
                     role = num.role
-                    if role == "other" and num.noun in self.age_units and any(
-                            s in self.age_cues for t in tokens_before(text, prev.start, 3)
-                            for s in stems(t[2], self.clitics)):
+                    if (
+                        role == "other"
+                        and num.noun in self.age_units
+                        and any(
+                            s in self.age_cues
+                            for t in tokens_before(text, prev.start, 3)
+                            for s in stems(t[2], self.clitics)
+                        )
+                    ):
                         role = "age"
-                    out[-1] = replace(num, start=prev.start, value=None, low=low,
-                                      high=num.value, qualifier="approx", role=role)
+                    out[-1] = replace(
+                        num,
+                        start=prev.start,
+                        value=None,
+                        low=low,
+                        high=num.value,
+                        qualifier="approx",
+                        role=role,
+                    )
                     continue
             out.append(num)
         return out
 
     def _coordinated_singulars(self, text: str, found: list[_Num]) -> list[_Num]:
-        """"اعتقلت شخصين من X وشخص من Y": a bare singular coordinated after a count of the
+        """ "اعتقلت شخصين من X وشخص من Y": a bare singular coordinated after a count of the
         same noun counts one."""
         extra: list[_Num] = []
         starts = sorted(x.start for x in found if x.role == "count")

@@ -90,9 +90,7 @@ def conditions(f: EventFilter, fold: Fold) -> list[ColumnElement[bool]]:
         out.append(func.lower(c.admin1) == f.admin1.lower())
     if f.bbox is not None:
         min_lon, min_lat, max_lon, max_lat = (float(v) for v in f.bbox)
-        out.extend(
-            (c.lon >= min_lon, c.lon <= max_lon, c.lat >= min_lat, c.lat <= max_lat)
-        )
+        out.extend((c.lon >= min_lon, c.lon <= max_lon, c.lat >= min_lat, c.lat <= max_lat))
     if f.min_sources is not None:
         out.append(c.n_sources >= f.min_sources)
     if f.text:
