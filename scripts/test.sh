@@ -11,6 +11,9 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
 .venv/bin/python -m pip install --quiet -e '.[test,build]'
 
+echo "== system packages (PostgreSQL for the store tests)"
+./scripts/install_system_deps.sh
+
 echo "== ruff"
 .venv/bin/ruff check src tests scripts
 echo "== mypy"

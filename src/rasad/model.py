@@ -172,6 +172,7 @@ class TriggerSpan:
     negated: bool = False
     weight: float = 1.0
     instrument: bool = False
+    generic: bool = False
 
 
 @dataclass(slots=True, frozen=True)

@@ -171,7 +171,9 @@ class Pipeline:
         article.norm_text, article.norm_offsets = norm.text, norm.offsets
 
     def _events(self, article: Article) -> None:
-        tokens = Tokens.of(article.norm_text, self.resources.morphology)
+        tokens = Tokens.of(
+            article.norm_text, self.resources.morphology, article.text, article.norm_offsets
+        )
         self.resources.triggers(article, tokens)
         self.resources.detector(article, tokens)
         threshold = self.resources.settings.min_confidence

@@ -90,6 +90,13 @@ class ArgumentFinder:
         before = self.words_before(trig.span.start, self.rules.non_event_window, floor)
         if any(c in self.rules.non_event_words for cands in before for c in cands):
             return True
+        after = self.tok_index(trig.span.end)
+        if any(
+            c in self.rules.non_event_after
+            for cands in self.tokens.candidates[after : after + 2]
+            for c in cands
+        ):
+            return True
         flat = [cands[0] for cands in before]
         for phrase in self.rules.non_event_phrases:
             n = len(phrase)
@@ -130,6 +137,8 @@ class ArgumentFinder:
     # -- places -----------------------------------------------------------------------------------
     def sentence_places(self, sent: Sentence, trig: TriggerSpan) -> list[PlaceSpan]:
         allowed = NOT_EVENT_PLACE - {"origin"} if trig.kind in PEOPLE_KINDS else NOT_EVENT_PLACE
+        if trig.kind == "defection":
+            allowed = allowed - {"destination"}  # defectors are often located where they went
         places = [
             p
             for p in self.article.places
@@ -199,7 +208,8 @@ class ArgumentFinder:
                 if p.span.start >= trig.span.start
                 else (trig.span.start - p.span.end) * 1.5
             )
-            return d + {1: 0, 2: 25, 3: 90}.get(p.precision, 90) + (80 if p.role else 0)
+            country = 200 if p.place.feature_type == "country" else 0
+            return d + {1: 0, 2: 25, 3: 90}.get(p.precision, 90) + (80 if p.role else 0) + country
 
         return [min(places, key=score)]
 
@@ -319,6 +329,26 @@ class ArgumentFinder:
                 return True
         # the person may be inside a phrase trigger ("مقتل مدني")
         return any(w in singular for w in trig.lemma.split()[1:])
+
+    def cue_counts(self, sent: Sentence) -> list[tuple[int, str, int | None]]:
+        """Death and injury cues without a number: ``(orig_offset, key, 1 or None)`` for
+        "استشهاد طفل" (one), "وإصابة آخرين" (a count with no number)."""
+        c = self.rules.counts
+        found: list[tuple[int, str, int | None]] = []
+        rng = self.tokens.range_of(sent.norm_start, sent.norm_end)
+        for k in rng:
+            key = next((c.cues[x] for x in self.tokens.candidates[k] if x in c.cues), None)
+            if key not in ("killed", "injured"):
+                continue
+            nxt = self.tokens.candidates[k + 1] if k + 1 < rng.stop else []
+            if any(x.isdigit() for x in nxt) or any(x in c.nouns for x in nxt):
+                continue
+            offset = self._tok_orig[k]
+            if any(x in c.singular_people for x in nxt[:2]):
+                found.append((offset, key, 1))
+            elif any(x in c.unnumbered for x in nxt[:2]):
+                found.append((offset, key, None))
+        return found
 
     def is_update(self, num: NumberSpan, sent: Sentence) -> bool:
         floor = self.sentence_token_floor(sent)

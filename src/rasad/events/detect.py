@@ -14,7 +14,16 @@ from rasad.events.acled import acled_pair, fatalities, notes
 from rasad.events.arguments import ArgumentFinder, Draft, in_sentence
 from rasad.events.lexicon import EventRules, KindTable
 from rasad.events.triggers import Tokens
-from rasad.model import Article, Count, Evidence, Location, Mention, NumberSpan, Sentence
+from rasad.model import (
+    Article,
+    Count,
+    Evidence,
+    Location,
+    Mention,
+    NumberSpan,
+    Sentence,
+    TriggerSpan,
+)
 
 # (article, sentence) -> who the sentence attributes its claim to, or None
 Attribution = Callable[[Article, Sentence], str | None]
@@ -53,6 +62,8 @@ class EventDetector:
             if coordinated or finder.is_non_event(trig, sent):
                 suppressed_end[sent.index] = finder.tok_index(trig.span.end)
                 continue
+            if _inside_name(trig, article):
+                continue  # "هيئة تحرير الشام", "مركز المصالحة": part of a name
             time = finder.choose_time(trig, sent)
             a1, a2 = finder.choose_actors(trig.kind, trig, sent)
             attributed = self.attribution(article, sent) if self.attribution else None
@@ -79,14 +90,32 @@ class EventDetector:
         by_sentence: dict[int, list[Draft]] = {}
         for d in drafts:
             by_sentence.setdefault(d.sentence.index, []).append(d)
-        for num in article.numbers:
+        numbers = list(article.numbers)
+        for sent_index in sorted({d.sentence.index for d in drafts}):
+            sent = article.sentences[sent_index]
+            for offset, key, value in finder.cue_counts(sent):
+                low = value
+                span = article.span(offset, offset)
+                numbers.append(
+                    NumberSpan(span, value, low, value, "exact" if value else "vague", "count")
+                )
+        numbers.sort(key=lambda n: n.span.start)
+        for num in numbers:
             if num.role != "count":
                 continue
             sent = article.sentence_at(num.span.start)
-            if sent is None or sent.index not in by_sentence:
+            if sent is None:
                 continue
+            if sent.index not in by_sentence:
+                # a consequence sentence ("ما أدى إلى مقتل 7 أشخاص") after the report
+                prev = self._previous_drafts(by_sentence, sent.index, article)
+                if prev is None:
+                    continue
+                candidates = prev
+            else:
+                candidates = by_sentence[sent.index]
             best: tuple[int, Draft, str] | None = None
-            for d in by_sentence[sent.index]:
+            for d in candidates:
                 key = finder.count_key(d.kind, num, sent)
                 if key is None:
                     continue
@@ -96,12 +125,27 @@ class EventDetector:
             if best is None:
                 continue
             _, target, key = best
-            for d in by_sentence[sent.index]:
+            if sent.index not in by_sentence and key not in ("killed", "injured"):
+                continue
+            for d in candidates:
                 # every per-place copy of the same trigger shares the count
                 if d.trigger is target.trigger:
                     d.counts.setdefault(key, []).append(num)
                     if finder.is_update(num, sent):
                         d.updated.add(key)
+
+    @staticmethod
+    def _previous_drafts(
+        by_sentence: dict[int, list[Draft]], index: int, article: Article
+    ) -> list[Draft] | None:
+        """Drafts of the one or two sentences before, when no heading stands between."""
+        for back in (1, 2):
+            k = index - back
+            if k < 0 or article.sentences[k].heading:
+                return None
+            if k in by_sentence:
+                return by_sentence[k]
+        return None
 
     def _singular_counts(self, finder: ArgumentFinder, drafts: list[Draft]) -> None:
         c = self.rules.counts
@@ -120,7 +164,14 @@ class EventDetector:
     def _merge(self, drafts: list[Draft], finder: ArgumentFinder) -> list[Draft]:
         kept: list[Draft] = []
         placeless: list[Draft] = []
+        # specific words first: a generic "الهجوم"/"الانفجار" then joins what they found
+        drafts = sorted(drafts, key=lambda x: (x.trigger.generic, x.sentence.heading))
         for d in drafts:
+            if d.trigger.generic or d.sentence.heading:
+                host = self._host_for(kept, d)
+                if host is not None:
+                    self._absorb(host, d)
+                    continue
             if d.continues:
                 host = self._nearest_same_kind(kept, d)
                 if host is not None:
@@ -182,6 +233,25 @@ class EventDetector:
         ]
         kept.sort(key=lambda k: k.trigger.span.start)
         return kept
+
+    def _host_for(self, kept: list[Draft], d: Draft) -> Draft | None:
+        """Where a generic trigger or a headline belongs: the nearest draft that a specific
+        word of the body found (any violent kind for a generic word, the same kind for a
+        headline)."""
+        if d.trigger.generic:
+            family = self.kinds.kinds[d.kind].family
+            related = {family} | VIOLENT_FAMILIES if family in VIOLENT_FAMILIES else {family}
+            cands = [
+                k for k in kept
+                if self.kinds.kinds[k.kind].family in related and self._dates_agree(k, d)
+                and not k.trigger.generic
+            ]
+        else:
+            cands = [k for k in kept if k.kind == d.kind and self._dates_agree(k, d)]
+        cands = [k for k in cands if not k.sentence.heading]
+        if not cands:
+            return None
+        return min(cands, key=lambda k: abs(k.trigger.span.start - d.trigger.span.start))
 
     def _nearest_same_kind(self, kept: list[Draft], d: Draft) -> Draft | None:
         same = [k for k in kept if k.kind == d.kind and self._dates_agree(k, d)]
@@ -304,6 +374,17 @@ class EventDetector:
         score += 0.05 if d.support > 1 else 0.0
         score -= 0.1 if d.sentence.heading and d.support == 1 else 0.0
         return round(min(0.99, max(0.05, score)), 2)
+
+
+VIOLENT_FAMILIES = frozenset({"battle", "remote", "civilians"})
+
+
+def _inside_name(trig: TriggerSpan, article: Article) -> bool:
+    """The trigger is a word of an actor's or a place's name."""
+    s, e = trig.span.start, trig.span.end
+    return any(a.span.start <= s and e <= a.span.end for a in article.actors) or any(
+        p.span.start <= s and e <= p.span.end for p in article.places
+    )
 
 
 AREA_TYPES = frozenset({"country", "governorate", "district", "subdistrict", "region"})

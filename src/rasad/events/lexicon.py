@@ -51,6 +51,7 @@ class TriggerEntry:
     window: int
     overrides: tuple[Override, ...]
     instrument: bool = False
+    generic: bool = False
 
     @property
     def lemma(self) -> str:
@@ -128,6 +129,7 @@ class TriggerLexicon:
                     window=int(entry.get("window", 8)),
                     overrides=overrides,
                     instrument=bool(entry.get("instrument", False)),
+                    generic=bool(entry.get("generic", False)),
                 )
             )
 
@@ -142,6 +144,7 @@ class CountRules:
     update_cues: frozenset[str]
     accepts: dict[str, frozenset[str]]
     singular_people: frozenset[str]
+    unnumbered: frozenset[str]
 
 
 @dataclass(slots=True, frozen=True)
@@ -168,6 +171,7 @@ class EventRules:
     non_event_words: frozenset[str]
     non_event_phrases: tuple[tuple[str, ...], ...]
     non_event_window: int
+    non_event_after: frozenset[str]
     question_marks: tuple[str, ...]
     history_years: int
     counts: CountRules
@@ -195,6 +199,7 @@ class EventRules:
             non_event_words=frozenset(w[0] for w in before if len(w) == 1),
             non_event_phrases=tuple(w for w in before if len(w) > 1),
             non_event_window=int(non_event.get("window", 5)),
+            non_event_after=norm_set(non_event.get("after", [])),
             question_marks=tuple(non_event.get("question_marks", ["؟", "?"])),
             history_years=int(data.get("history", {}).get("years_before", 1)),
             counts=CountRules(
@@ -206,6 +211,7 @@ class EventRules:
                 update_cues=norm_set(c.get("update_cues", [])),
                 accepts={k: frozenset(v) for k, v in c["accepts"].items()},
                 singular_people=norm_set(c.get("singular_people", [])),
+                unnumbered=norm_set(c.get("unnumbered", [])),
             ),
             places=PlaceRules(
                 list_connectors=norm_set(data["places"]["list_connectors"]),

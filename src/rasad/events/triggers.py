@@ -19,10 +19,25 @@ class Tokens:
     candidates: list[list[str]]
 
     @classmethod
-    def of(cls, norm_text: str, morphology: Morphology) -> Tokens:
+    def of(
+        cls,
+        norm_text: str,
+        morphology: Morphology,
+        original: str | None = None,
+        offsets: list[int] | None = None,
+    ) -> Tokens:
+        """Tokens and candidates; with the original text, a final ه that was a ta marbuta
+        (ة) is not taken for a pronoun suffix ("قبضة" is not "قبض" + ه)."""
         spans = tokenize(norm_text)
         words = [norm_text[s:e] for s, e in spans]
-        return cls(spans, words, [morphology.candidates(w) for w in words])
+        candidates = []
+        for (_, e), w in zip(spans, words, strict=True):
+            cands = morphology.candidates(w)
+            if original is not None and offsets is not None and w.endswith("ه"):
+                if original[offsets[e - 1]] == "ة":
+                    cands = [c for c in cands if not _strips_final_ha(w, c, morphology.prefixes)]
+            candidates.append(cands)
+        return cls(spans, words, candidates)
 
     def index_at(self, norm_offset: int) -> int:
         """Index of the first token starting at or after ``norm_offset``."""
@@ -38,6 +53,11 @@ class Tokens:
                 if c in words:
                     return c
         return None
+
+
+def _strips_final_ha(word: str, cand: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether ``cand`` is ``word`` less a final ه (and maybe a prefix clitic)."""
+    return word == cand + "ه" or any(word == p + cand + "ه" for p in prefixes)
 
 
 # how many words from another trigger a weapon noun counts as its instrument
@@ -59,13 +79,8 @@ class TriggerRecognizer:
             lo, hi = rng.start, rng.stop
             i = lo
             while i < hi:
-                match = self._match_at(tokens, i, hi)
-                if match is None:
-                    i += 1
-                    continue
-                entry, length = match
-                kind = self._kind(entry, tokens, i, lo, hi)
-                if kind is not None:
+                entry, length, kind = self._first_fitting(tokens, i, lo, hi)
+                if entry is not None and kind is not None:
                     s = tokens.spans[i][0]
                     e = tokens.spans[i + length - 1][1]
                     found.append(
@@ -75,10 +90,11 @@ class TriggerRecognizer:
                             entry.lemma,
                             weight=entry.weight,
                             instrument=entry.instrument,
+                            generic=entry.generic,
                         )
                     )
                     positions.append((i, i + length))
-                i += length
+                i += max(length, 1)
         article.triggers = self._drop_instruments(found, positions, article)
 
     @staticmethod
@@ -106,16 +122,24 @@ class TriggerRecognizer:
             keep.append(trig)
         return keep
 
-    def _match_at(self, tokens: Tokens, i: int, hi: int) -> tuple[TriggerEntry, int] | None:
-        best: tuple[TriggerEntry, int] | None = None
+    def _first_fitting(
+        self, tokens: Tokens, i: int, lo: int, hi: int
+    ) -> tuple[TriggerEntry | None, int, str | None]:
+        """The longest entry matching at token ``i`` whose context conditions hold."""
+        matches: list[tuple[TriggerEntry, int]] = []
         for cand in tokens.candidates[i]:
             for entry in self.lexicon.by_first.get(cand, ()):
                 n = len(entry.words)
-                if i + n > hi or (best is not None and n <= best[1]):
-                    continue
-                if all(entry.words[k] in tokens.candidates[i + k] for k in range(1, n)):
-                    best = (entry, n)
-        return best
+                if i + n <= hi and all(
+                    entry.words[k] in tokens.candidates[i + k] for k in range(1, n)
+                ):
+                    matches.append((entry, n))
+        matches.sort(key=lambda m: -m[1])
+        for entry, n in matches:
+            kind = self._kind(entry, tokens, i, lo, hi)
+            if kind is not None:
+                return entry, n, kind
+        return None, 1, None
 
     @staticmethod
     def _kind(entry: TriggerEntry, tokens: Tokens, i: int, lo: int, hi: int) -> str | None:

@@ -370,13 +370,15 @@ class ActorRecognizer:
             ]
             nisba = lexicon["nisba"]
             nisba_words = (words(nisba["forces"]), words(nisba["acts"]), words(nisba["between"]))
-            roles = lexicon["roles"]
-            self._persons = PersonRules.build(words(roles["titles"]), words(roles["name_stops"]))
+            self._persons = PersonRules.build({k: words(v) for k, v in lexicon["roles"].items()})
             self._places = PlaceContext(frozenset(words(lexicon.get("toponym_context") or [])))
             self._descriptors = frozenset(
                 bare(w) for w in words([*lexicon.get("descriptors", []), *framing["prefixes"]])
             )
-            self._former = FormerCue.build(words(lexicon.get("former_cues") or []))
+            former_data = lexicon.get("former") or {}
+            self._former = FormerCue.build(
+                *(words(former_data.get(k) or []) for k in ("cues", "links", "not_after"))
+            )
             blockers = words(lexicon.get("blockers") or [])
             patterns = list(lexicon.get("patterns") or [])
         except (KeyError, TypeError) as exc:

@@ -205,7 +205,6 @@ class Widener:
 
 
 _CLOSE_RE = re.compile(r'\s*([)"])')
-_PAIR = {"(": ")", '"': '"'}
 
 
 def merge_brackets(text: str, found: list[Found]) -> list[Found]:
@@ -218,7 +217,7 @@ def merge_brackets(text: str, found: list[Found]) -> list[Found]:
         if prev is not None and "anaphor" not in (prev.kind, f.kind):
             opener = text[prev.end : f.start].strip()
             close = _CLOSE_RE.match(text, f.end)
-            if opener in _PAIR and close is not None and close.group(1) == _PAIR[opener]:
+            if close is not None and (opener, close.group(1)) in (("(", ")"), ('"', '"')):
                 ids = {t.actor_id for t in prev.targets}
                 common = tuple(t for t in f.targets if t.actor_id in ids)
                 if common or f.end - f.start > 2:
@@ -315,10 +314,11 @@ class FormerCue:
     after: re.Pattern[str]
 
     @classmethod
-    def build(cls, cues: list[str]) -> FormerCue:
-        alt = _alternation(cues)
+    def build(cls, cues: list[str], links: list[str], not_after: list[str]) -> FormerCue:
+        alt, link = _alternation(cues), _alternation(links) or "(?!)"
+        guard = "".join(f"(?<!{re.escape(w)} )" for w in not_after)
         return cls(
-            re.compile(rf"(?<!وقت )(?:{alt})\s+(?:(?:في|لدي|من)\s+|[بل][^\W\d_]*\s+)?$"),
+            re.compile(rf"{guard}(?:{alt})\s+(?:(?:{link})\s+|[بل][^\W\d_]*\s+)?$"),
             re.compile(rf"\s*(?:{alt})(?!\w)"),
         )
 
@@ -335,22 +335,22 @@ def former(targets: Sequence[Any], on: Any) -> tuple[Any, ...]:
 
 
 def infer_date(found: Sequence[Found]) -> dt.date | None:
-    """A date for an undated article from names that only fit one period: two or more
-    names that ended (Assad-era "الجيش النظامي"، "جبهة النصرة") with no name that
-    contradicts them date the article just before the earliest end."""
+    """A date for an undated article from names that only fit one period: names of two
+    or more actors that ended (Assad-era "الجيش النظامي"، "جبهة النصرة") with no name
+    that contradicts them date the article just before the earliest end."""
     lo: dt.date | None = None
-    ends: list[dt.date] = []
+    ends: dict[str, dt.date] = {}
     for f in found:
         if f.kind == "anaphor" or len({t.actor_id for t in f.targets}) != 1:
             continue
         t = f.targets[0]
         if t.valid_to is not None:
-            ends.append(t.valid_to)
+            ends[t.actor_id] = t.valid_to
         if t.valid_from is not None and (lo is None or t.valid_from > lo):
             lo = t.valid_from
     if len(ends) < 2:
         return None
-    end = min(ends) - dt.timedelta(days=1)
+    end = min(ends.values()) - dt.timedelta(days=1)
     return None if lo is not None and lo > end else end
 
 
@@ -385,20 +385,22 @@ class PersonRules:
     stops: frozenset[str]
 
     @classmethod
-    def build(cls, titles: Iterable[str], stops: Iterable[str]) -> PersonRules:
-        alt = "|".join(re.escape(t) for t in sorted(set(titles), key=len, reverse=True))
-        stop_set = frozenset(stops)
+    def build(cls, data: dict[str, list[str]]) -> PersonRules:
+        alt = _alternation(data["titles"])
+        nick, ends = _alternation(data["nicknames"]), _alternation(data["name_ends"])
+        lists = _alternation(data["list_openers"])
+        word = r"[^\W\d_]+"
         return cls(
             title_before=re.compile(rf"(?:^|(?<=\W))[وف]?(?P<title>{alt})\s*$"),
             name_after=re.compile(
-                r'\s*(?:"(?P<q>[^"\n]{3,40})"|(?P<w>[^\W\d_]+(?:\s+[^\W\d_]+){1,3}))'
-                r'\s*(?=[،,.:(\-"]|\s(?:المعروف|الملقب|الذي|وهو)(?!\w))'
+                rf'\s*(?:"(?P<q>[^"\n]{{3,40}})"|(?P<w>{word}(?:\s+{word}){{1,3}}))'
+                rf'\s*(?=[،,.:(\-"]|\s(?:{ends})(?!\w))'
             ),
             name_before=re.compile(
-                r'(?:"(?P<q>[^"\n]{3,40})"(?:\s+(?:الملقب|المعروف)\s*(?:باسم|ب)?\s*"[^"\n]{1,30}")?\s*[،,]?'
-                r'|(?:^|[،,.:"]\s*|منهم\s+)(?P<w>[^\W\d_]+(?:\s+[^\W\d_]+){1,2})\s*[،,])\s*$'
+                rf'(?:"(?P<q>[^"\n]{{3,40}})"(?:\s+(?:{nick})\s*[^\s"]{{0,4}}\s*"[^"\n]{{1,30}}")?\s*[،,]?'
+                rf'|(?:^|[،,.:"]\s*|(?:{lists})\s+)(?P<w>{word}(?:\s+{word}){{1,2}})\s*[،,])\s*$'
             ),
-            stops=stop_set,
+            stops=frozenset(data["name_stops"]),
         )
 
     def accepts(self, name: str) -> bool:

@@ -139,7 +139,7 @@ class SourceFinder:
             i = 1
         while i < len(tokens) and tokens[i][2] in self._times:
             i += 1
-        if prep and i < len(tokens) and tokens[i][2] in ("ل", "لـ"):
+        if prep and i < len(tokens) and tokens[i][2] in self._inner and len(tokens[i][2]) < 3:
             i += 1
         if i >= len(tokens):
             return None
@@ -167,13 +167,7 @@ class SourceFinder:
                 break
             if np and (w in self._stops or w in self._times):
                 break
-            if (
-                np
-                and w.startswith("ب")
-                and w not in self._inner
-                and w != "باسم"
-                and not w.startswith("بال")
-            ):
+            if np and w.startswith("ب") and w not in self._inner and not w.startswith("بال"):
                 break
             np.append(tok)
             if len(np) >= self._max:
