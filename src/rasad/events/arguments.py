@@ -37,6 +37,7 @@ class Draft:
     attributed_to: str | None = None
     support: int = 1  # how many trigger occurrences were merged into this draft
     continues: bool = False  # "لا تزال الاشتباكات متواصلة": part of an earlier happening
+    time_inherited: bool = False  # the time comes from the sentences before
     sentences: list[Sentence] = field(default_factory=list)
 
 
@@ -89,6 +90,9 @@ class ArgumentFinder:
         floor = self.sentence_token_floor(sent)
         before = self.words_before(trig.span.start, self.rules.non_event_window, floor)
         if any(c in self.rules.non_event_words for cands in before for c in cands):
+            return True
+        wide = self.words_before(trig.span.start, self.rules.non_event_wide_window, floor)
+        if any(c in self.rules.non_event_wide for cands in wide for c in cands):
             return True
         after = self.tok_index(trig.span.end)
         if any(
@@ -172,7 +176,9 @@ class ArgumentFinder:
     def place_groups(self, places: list[PlaceSpan]) -> list[list[PlaceSpan]]:
         """Consecutive places joined only by list connectors form one group."""
         groups: list[list[PlaceSpan]] = []
-        conn = self.rules.places.list_connectors
+        c = self.rules.counts
+        # "شخصين من بلدة الزر وشخص من بلدة محيميدة": people and counts may separate the places
+        conn = self.rules.places.list_connectors | c.people | c.singular_people | {"من"}
         for p in sorted(places, key=lambda x: x.span.start):
             if groups:
                 prev = groups[-1][-1]
@@ -181,7 +187,9 @@ class ArgumentFinder:
                 if hi < len(self.tokens.words) and self._tok_orig[hi] < p.span.start:
                     # a clitic glued to the place name ("وبني زيد"): the clitic is the connector
                     gap.append([self.tokens.words[hi][: p.span.start - self._tok_orig[hi]]])
-                if len(gap) <= 4 and all(any(c in conn for c in cands) for cands in gap):
+                if len(gap) <= 5 and all(
+                    any(x in conn or x.isdigit() for x in cands) for cands in gap
+                ):
                     groups[-1].append(p)
                     continue
             groups.append([p])
@@ -314,6 +322,9 @@ class ArgumentFinder:
                     return key if key in c.accepts.get(kind, ()) else None
         if kind in c.needs_cue:
             return None
+        if num.noun is None and self.is_update(num, sent):
+            key = c.kind_people_key.get(kind)  # "قبل أن يرتفع لاحقاً إلى 100"
+            return key if key in c.accepts.get(kind, ()) else None
         if num.noun is not None and num.noun in c.people:
             key = c.kind_people_key.get(kind)
             return key if key in c.accepts.get(kind, ()) else None
@@ -351,9 +362,12 @@ class ArgumentFinder:
         return found
 
     def is_update(self, num: NumberSpan, sent: Sentence) -> bool:
+        """"ارتفع العدد إلى 100": a figure that replaces earlier ones ("في وقت سابق" does not)."""
         floor = self.sentence_token_floor(sent)
         words = self.words_before(num.span.start, 6, floor)
-        return any(c in self.rules.counts.update_cues for cands in words for c in cands)
+        flat = {c for cands in words for c in cands}
+        c = self.rules.counts
+        return bool(flat & c.update_cues) and not flat & c.earlier_cues
 
     # -- time -----------------------------------------------------------------------------------------------
     def choose_time(self, trig: TriggerSpan, sent: Sentence) -> TimeSpan | None:
@@ -361,7 +375,32 @@ class ArgumentFinder:
         if not times:
             return None
         dated = [t for t in times if t.date is not None or t.weekday is not None] or times
-        return min(dated, key=lambda t: abs(t.span.start - trig.span.start))
+        # an explicit calendar date beats a relative word nearby ("اليوم السبت 28 تشرين الأول")
+        return min(
+            dated,
+            key=lambda t: abs(t.span.start - trig.span.start) - (40 if t.absolute else 0),
+        )
+
+    def context_time(self, sent: Sentence) -> TimeSpan | None:
+        """The day the surrounding report is about: the nearest day-precise, recent time of
+        the three sentences before (no heading in between)."""
+        pub = self.article.published
+        for back in (1, 2, 3):
+            k = sent.index - back
+            if k < 0:
+                break
+            prev = self.article.sentences[k]
+            if prev.heading:
+                break
+            times = [
+                t
+                for t in self.article.times
+                if in_sentence(t.span.start, prev) and t.date is not None and t.precision == "day"
+                and (pub is None or dt.timedelta(0) <= pub - t.date <= dt.timedelta(days=7))
+            ]
+            if times:
+                return times[-1]
+        return None
 
     def is_historical(self, time: TimeSpan | None) -> bool:
         pub = self.article.published

@@ -65,6 +65,9 @@ class EventDetector:
             if _inside_name(trig, article):
                 continue  # "هيئة تحرير الشام", "مركز المصالحة": part of a name
             time = finder.choose_time(trig, sent)
+            inherited_time = time is None
+            if time is None:
+                time = finder.context_time(sent)
             a1, a2 = finder.choose_actors(trig.kind, trig, sent)
             attributed = self.attribution(article, sent) if self.attribution else None
             places = finder.choose_places(trig.kind, trig, sent)
@@ -79,6 +82,7 @@ class EventDetector:
                         actor2=a2,
                         time=time,
                         historical=finder.is_historical(time),
+                        time_inherited=inherited_time and time is not None,
                         attributed_to=attributed,
                         sentences=[sent],
                         continues=finder.is_continuation(trig, sent),
@@ -127,9 +131,12 @@ class EventDetector:
             _, target, key = best
             if sent.index not in by_sentence and key not in ("killed", "injured"):
                 continue
-            for d in candidates:
-                # every per-place copy of the same trigger shares the count
-                if d.trigger is target.trigger:
+            copies = [d for d in candidates if d.trigger is target.trigger]
+            own = _place_after(num, copies)
+            for d in copies:
+                # per-place copies of one trigger share a count, unless the count stands
+                # right before its own place ("شخصين من بلدة الزر وشخص من بلدة محيميدة")
+                if own is None or d is own:
                     d.counts.setdefault(key, []).append(num)
                     if finder.is_update(num, sent):
                         d.updated.add(key)
@@ -242,9 +249,14 @@ class EventDetector:
             family = self.kinds.kinds[d.kind].family
             related = {family} | VIOLENT_FAMILIES if family in VIOLENT_FAMILIES else {family}
             cands = [
-                k for k in kept
-                if self.kinds.kinds[k.kind].family in related and self._dates_agree(k, d)
+                k
+                for k in kept
+                if self.kinds.kinds[k.kind].family in related
                 and not k.trigger.generic
+                and (
+                    _explicitly_same_day(k, d)
+                    or (self._dates_agree(k, d) and abs(k.sentence.index - d.sentence.index) <= 2)
+                )
             ]
         else:
             cands = [k for k in kept if k.kind == d.kind and self._dates_agree(k, d)]
@@ -261,8 +273,8 @@ class EventDetector:
 
     @staticmethod
     def _dates_agree(a: Draft, b: Draft) -> bool:
-        da = a.time.date if a.time else None
-        db = b.time.date if b.time else None
+        da = a.time.date if a.time and not a.time_inherited else None
+        db = b.time.date if b.time and not b.time_inherited else None
         return da is None or db is None or da == db
 
     def _same(self, a: Draft, b: Draft) -> bool:
@@ -286,8 +298,10 @@ class EventDetector:
             and host.actor1.actor.id == host.actor2.actor.id
         ):
             host.actor2 = None
-        if host.time is None or host.time.date is None:
-            host.time = other.time or host.time
+        if host.time is None or host.time.date is None or (
+            host.time_inherited and other.time is not None and not other.time_inherited
+        ):
+            host.time, host.time_inherited = other.time or host.time, other.time_inherited
         host.attributed_to = host.attributed_to or other.attributed_to
         if other.place is not None and (
             host.place is None or (host.place_inherited and not other.place_inherited)
@@ -374,6 +388,24 @@ class EventDetector:
         score += 0.05 if d.support > 1 else 0.0
         score -= 0.1 if d.sentence.heading and d.support == 1 else 0.0
         return round(min(0.99, max(0.05, score)), 2)
+
+
+def _explicitly_same_day(a: Draft, b: Draft) -> bool:
+    return (
+        a.time is not None and b.time is not None and not a.time_inherited
+        and not b.time_inherited and a.time.date is not None and a.time.date == b.time.date
+    )
+
+
+def _place_after(num: NumberSpan, copies: list[Draft]) -> Draft | None:
+    """The list copy whose place follows the number closely, if the list pairs them."""
+    if len(copies) < 2:
+        return None
+    after = [
+        d for d in copies
+        if d.place is not None and 0 <= d.place.span.start - num.span.end <= 25
+    ]
+    return min(after, key=lambda d: d.place.span.start if d.place else 0) if after else None
 
 
 VIOLENT_FAMILIES = frozenset({"battle", "remote", "civilians"})

@@ -145,6 +145,7 @@ class CountRules:
     accepts: dict[str, frozenset[str]]
     singular_people: frozenset[str]
     unnumbered: frozenset[str]
+    earlier_cues: frozenset[str]
 
 
 @dataclass(slots=True, frozen=True)
@@ -171,6 +172,8 @@ class EventRules:
     non_event_words: frozenset[str]
     non_event_phrases: tuple[tuple[str, ...], ...]
     non_event_window: int
+    non_event_wide: frozenset[str]
+    non_event_wide_window: int
     non_event_after: frozenset[str]
     question_marks: tuple[str, ...]
     history_years: int
@@ -199,6 +202,8 @@ class EventRules:
             non_event_words=frozenset(w[0] for w in before if len(w) == 1),
             non_event_phrases=tuple(w for w in before if len(w) > 1),
             non_event_window=int(non_event.get("window", 5)),
+            non_event_wide=norm_set(non_event.get("before_wide", [])),
+            non_event_wide_window=int(non_event.get("wide_window", 12)),
             non_event_after=norm_set(non_event.get("after", [])),
             question_marks=tuple(non_event.get("question_marks", ["؟", "?"])),
             history_years=int(data.get("history", {}).get("years_before", 1)),
@@ -212,6 +217,7 @@ class EventRules:
                 accepts={k: frozenset(v) for k, v in c["accepts"].items()},
                 singular_people=norm_set(c.get("singular_people", [])),
                 unnumbered=norm_set(c.get("unnumbered", [])),
+                earlier_cues=norm_set(c.get("earlier_cues", [])),
             ),
             places=PlaceRules(
                 list_connectors=norm_set(data["places"]["list_connectors"]),

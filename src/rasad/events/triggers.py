@@ -90,7 +90,7 @@ class TriggerRecognizer:
                             entry.lemma,
                             weight=entry.weight,
                             instrument=entry.instrument,
-                            generic=entry.generic,
+                            generic=entry.generic and kind == entry.kind,
                         )
                     )
                     positions.append((i, i + length))

@@ -8,7 +8,11 @@ Aho-Corasick automaton over every alias (Arabic word boundaries, attached clitic
 patterns (unit and council names, "<noun> <nationality>"), then widens each mention over
 a descriptor noun or loaded wording ("ميليشيا “قسد” الإرهابية"), merges
 "قوات سوريا الديمقراطية (قسد)", resolves anaphors, attaches titled persons and marks
-actors in speaker position. All word lists are data; nothing is read at import time.
+actors in speaker position (:class:`~rasad.recognize.sources.SourceFinder`, re-exported
+here). An undated article is dated by period-specific names ("الجيش النظامي" + "جبهة
+النصرة" → before 2017) and "سابق"/"البائد" select the earlier period. The context rules
+live in :mod:`rasad.recognize.anaphora`. All word lists are data
+(``rasad/data/actors.yaml``, ``sources.yaml``); nothing is read at import time.
 """
 
 from __future__ import annotations
@@ -594,6 +598,12 @@ def _choose(cands: list[tuple[int, int, int, _Key]]) -> list[Found]:
         while j < len(cands) and cands[j][0] < reach:
             reach = max(reach, cands[j][1])
             j += 1
+        if j == i + 1:  # the usual case: no overlap
+            c = cands[i]
+            if c[3].kind != "blocker":
+                out.append(Found(c[0], c[1], c[3].kind, c[3].targets, c[3].rule))
+            i = j
+            continue
         group = cands[i:j]
         while group:
             best = min(group, key=lambda c: (-c[1], c[0], c[2]))

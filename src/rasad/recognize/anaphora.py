@@ -166,7 +166,7 @@ class Widener:
     before: re.Pattern[str]
     after: re.Pattern[str]
     framing: dict[str, str]  # normalised word -> the data file's spelling
-    nouns: frozenset[str]  # last letters of every descriptor/prefix (cheap pre-check)
+    nouns: frozenset[str]  # every descriptor/prefix without its article (cheap pre-check)
 
     @classmethod
     def build(
@@ -179,14 +179,16 @@ class Widener:
             ),
             after=re.compile(rf'\s*"?\s*(?P<f>{_alternation(list(suffixes))})(?!\w)'),
             framing={**prefixes, **suffixes},
-            nouns=frozenset(w[-2:] for w in [*descriptors, *prefixes] if w),
+            nouns=frozenset(bare(w.split()[-1]) for w in [*descriptors, *prefixes] if w),
         )
 
     def __call__(self, text: str, found: list[Found]) -> list[Found]:
         for k, f in enumerate(found):
             lo = max(found[k - 1].end if k else 0, f.start - 40)
             window = text[lo : f.start].rstrip(' "(')
-            if window[-2:] in self.nouns:
+            last = window[window.rfind(" ") + 1 :]
+            nouns = self.nouns
+            if last and (bare(last) in nouns or bare(last[1:]) in nouns or last[1:] in nouns):
                 m = self.before.search(text[lo : f.start])
                 if m is not None:
                     f.start = lo + m.start("d")
@@ -312,6 +314,7 @@ class FormerCue:
 
     before: re.Pattern[str]
     after: re.Pattern[str]
+    keys: re.Pattern[str]  # any cue at all (cheap pre-check)
 
     @classmethod
     def build(cls, cues: list[str], links: list[str], not_after: list[str]) -> FormerCue:
@@ -320,9 +323,12 @@ class FormerCue:
         return cls(
             re.compile(rf"{guard}(?:{alt})\s+(?:(?:{link})\s+|[بل][^\W\d_]*\s+)?$"),
             re.compile(rf"\s*(?:{alt})(?!\w)"),
+            re.compile(alt or "(?!)"),
         )
 
     def __call__(self, text: str, start: int, end: int) -> bool:
+        if self.keys.search(text, max(0, start - 30), end + 12) is None:
+            return False
         return bool(
             self.before.search(text[max(0, start - 30) : start]) or self.after.match(text, end)
         )
@@ -383,6 +389,7 @@ class PersonRules:
     name_after: re.Pattern[str]  # a name right after the organisation
     name_before: re.Pattern[str]  # "<name>، " right before the title
     stops: frozenset[str]
+    keys: re.Pattern[str]  # the first word of any title (cheap pre-check)
 
     @classmethod
     def build(cls, data: dict[str, list[str]]) -> PersonRules:
@@ -401,6 +408,7 @@ class PersonRules:
                 rf'|(?:^|[،,.:"]\s*|(?:{lists})\s+)(?P<w>{word}(?:\s+{word}){{1,2}})\s*[،,])\s*$'
             ),
             stops=frozenset(data["name_stops"]),
+            keys=re.compile(_alternation(t.split()[0] for t in data["titles"]) or "(?!)"),
         )
 
     def accepts(self, name: str) -> bool:
@@ -416,6 +424,8 @@ def attach_persons(text: str, found: list[Found], rules: PersonRules) -> list[Fo
         if f.actor is None or f.actor.kind not in ("organisation", "state"):
             continue
         lo = found[k - 1].end if k else 0
+        if rules.keys.search(text, max(lo, f.start - 40), f.start) is None:
+            continue
         m = rules.title_before.search(text, max(lo, f.start - 40), f.start)
         if m is None:
             continue

@@ -1,0 +1,140 @@
+"""Event detection on invented sentences in the genre: the hard cases of issue 5."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rasad.model import Article, Mention
+from rasad.pipeline import Resources, extract_text
+
+PUB = dt.date(2026, 1, 16)  # a Friday
+
+
+def mentions(text: str, resources: Resources, published: dt.date | None = PUB) -> list[Mention]:
+    art: Article = extract_text(text, published=published, resources=resources)
+    assert not art.problems, art.problems
+    return art.mentions
+
+
+def kinds(ms: list[Mention]) -> list[str]:
+    return [m.kind for m in ms if not m.historical]
+
+
+def test_one_mention_per_listed_place(resources: Resources) -> None:
+    text = "أعلنت مجموعات عشائرية في ريف دير الزور طرد ميليشيا قسد من بلدات الشحيل، ذيبان، الحوايج، وحطلة."
+    ms = [m for m in mentions(text, resources) if m.kind == "territory_change"]
+    places = {m.location.place.name_ar for m in ms if m.location}
+    assert len(ms) == 4
+    assert len(places) == 4 and {"الشحيل", "حطلة"} <= places
+    assert all(m.actor2 is not None and m.actor2.id == "sdf" for m in ms)
+
+
+def test_clash_and_territory_change_in_one_sentence(resources: Resources) -> None:
+    text = "سيطرت قوات الجيش السوري على بلدة مسكنة بعد اشتباكات عنيفة مع عناصر تنظيم داعش استمرت ساعات."
+    found = set(kinds(mentions(text, resources)))
+    assert {"territory_change", "armed_clash"} <= found
+
+
+def test_count_updated_inside_article_keeps_latest_and_claims(resources: Resources) -> None:
+    text = (
+        "أفاد مصدر أمني بارتفاع عدد العناصر المنشقين عن تنظيم قسد في مدينة حلب إلى 100 عنصر.\n"
+        "وأوضح المصدر أن عدد المنشقين كان قد بلغ في وقت سابق 20 عنصرًا، قبل أن يرتفع لاحقًا إلى 100."
+    )
+    ms = [m for m in mentions(text, resources) if m.kind == "defection"]
+    assert len(ms) == 1
+    m = ms[0]
+    assert m.counts["defected"].value == 100
+    assert {c.value for c in m.claims["defected"]} >= {20, 100}
+    assert m.attributed_to is not None and "مصدر أمني" in m.attributed_to
+
+
+def test_background_event_is_historical(resources: Resources) -> None:
+    text = "وكان الصحفي قد اختطف في مدينة الرقة عام 2013 على يد عناصر تنظيم داعش."
+    ms = mentions(text, resources, published=dt.date(2018, 12, 3))
+    abductions = [m for m in ms if m.kind == "abduction"]
+    assert abductions and all(m.historical for m in abductions)
+    assert abductions[0].date is not None and abductions[0].date.year == 2013
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "دعا الجيش السوري عناصر قسد في دير حافر إلى الانشقاق وتسليم أنفسهم.",  # a call
+        "نفت وزارة الدفاع انسحاب قواتها من مدينة منبج.",  # a denial
+        "هل تشهد مدينة دير حافر موجة انشقاقات أوسع في الأيام القادمة؟",  # a question
+        "وتنتهي المهلة التي حددها الجيش لانسحاب عناصر قسد من مسكنة عند الساعة الخامسة.",  # a deadline
+        "هدد التنظيم بشن هجمات على مواقع الجيش في ريف حمص.",  # a threat
+        "ورفع الجيش الجاهزية لمواجهة أي هجوم محتمل على مدينة دير الزور.",  # purpose, forecast
+    ],
+)
+def test_non_events(resources: Resources, text: str) -> None:
+    assert kinds(mentions(text, resources)) == []
+
+
+def test_defection_sides(resources: Resources) -> None:
+    text = "أعلنت وزارة الدفاع السورية انشقاق 6 عناصر من تنظيم قسد على جبهة دير حافر بريف حلب الشرقي."
+    (m,) = mentions(text, resources)
+    assert m.kind == "defection"
+    assert m.actor1 is not None and m.actor1.id == "sdf"
+    assert m.actor2 is not None and m.actor2.id.startswith("syria-")
+    assert m.counts["defected"].value == 6
+    assert m.location is not None and m.location.place.name_ar == "دير حافر"
+    assert m.date == PUB
+    assert m.attributed_to is not None and "وزارة الدفاع" in m.attributed_to
+    assert m.evidence[0].text.startswith("أعلنت وزارة الدفاع")
+    assert m.notes["en"].startswith("6 ") and "defected" in m.notes["en"]
+
+
+def test_anaphora_follows_the_article(resources: Resources) -> None:
+    text = (
+        "اندلعت اشتباكات بين قوات سوريا الديمقراطية وتنظيم الدولة على أطراف بلدة هجين.\n"
+        "وقام التنظيم بإعدام شاب من أبناء بلدة السوسة بتهمة التعامل مع قسد."
+    )
+    ms = mentions(text, resources, published=dt.date(2018, 12, 3))
+    execution = next(m for m in ms if m.kind == "execution")
+    assert execution.actor1 is not None and execution.actor1.id == "islamic-state"
+    assert execution.counts["killed"].value == 1
+
+
+def test_weapon_named_with_the_attack_is_not_a_second_event(resources: Resources) -> None:
+    text = "تجددت المواجهات في محيط قرية حميمة إثر استهداف التنظيم لمنازل المدنيين بالرشاشات الثقيلة."
+    found = kinds(mentions(text, resources))
+    assert "shelling" not in found
+    assert "attack_on_civilians" in found
+
+
+def test_generic_attack_word_joins_the_specific_report(resources: Resources) -> None:
+    text = (
+        "فجر انتحاري نفسه داخل كنيسة في حي الدويلعة بدمشق مساء اليوم.\n"
+        "وأسفر الهجوم عن مقتل 20 شخصاً وإصابة 52 آخرين."
+    )
+    ms = mentions(text, resources)
+    assert kinds(ms) == ["suicide_bombing"]
+    assert ms[0].counts["killed"].value == 20
+    assert ms[0].counts["injured"].value == 52
+    assert ms[0].fatalities == 20
+
+
+def test_relative_dates_resolve_against_publication(resources: Resources) -> None:
+    text = "فرض الجيش السوري مساء الخميس حظر تجوال كامل داخل حي الشيخ مقصود في مدينة حلب."
+    (m,) = [m for m in mentions(text, resources) if m.kind == "movement_restriction"]
+    assert m.date == dt.date(2026, 1, 15)
+    assert m.date_precision == "day"
+
+
+def test_without_publication_date_relative_dates_stay_unresolved(resources: Resources) -> None:
+    text = "فرض الجيش السوري مساء الخميس حظر تجوال كامل داخل حي الشيخ مقصود في مدينة حلب."
+    (m,) = [m for m in mentions(text, resources, published=None) if m.kind == "movement_restriction"]
+    assert m.date is None
+    assert m.weekday == 3
+
+
+def test_acled_mapping_depends_on_the_taker(resources: Resources) -> None:
+    gov = "استعادت قوات الجيش السوري السيطرة على مدينة تدمر بعد معارك مع تنظيم داعش."
+    rebels = "سيطرت فصائل المعارضة على بلدة كفرنبودة في ريف حماة الشمالي."
+    m_gov = next(m for m in mentions(gov, resources, dt.date(2017, 3, 2)) if m.kind == "territory_change")
+    m_reb = next(m for m in mentions(rebels, resources, dt.date(2019, 5, 22)) if m.kind == "territory_change")
+    assert m_gov.sub_event_type == "Government regains territory"
+    assert m_reb.sub_event_type == "Non-state actor overtakes territory"
