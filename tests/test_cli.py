@@ -140,7 +140,7 @@ def test_broken_stdin_and_bad_folder(tmp_path: Path) -> None:
     assert "<stdin>:3" in err and "no text" in err
     assert "b.txt" in err and "binary" in err
     assert "c.txt" in err and "empty" in err
-    assert "read 2 articles, skipped 3 inputs" in err
+    assert "read 2 articles, skipped 4 inputs" in err
     ids = {json.loads(x)["article_id"] for x in result.stdout.splitlines()}
     assert ids == {"ok", "a"}
 

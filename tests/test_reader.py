@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from rasad.ingest.reader import ArticleReader, arabic_ratio, parse_published
 from rasad.errors import InputError
+from rasad.ingest.reader import ArticleReader, arabic_ratio, parse_published
 from rasad.model import Article, Problem
 from rasad.settings import Settings
 
@@ -113,7 +113,7 @@ def test_folder_recursive_in_name_order_with_sidecars(tmp_path: Path) -> None:
         ("empty.txt", b"", "empty"),
         ("blank.txt", b"  \n\n ", "empty"),
         ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-        ("latin1.txt", "اشتباكات".encode("utf-8")[:3] + b"\xff\xfe\xfa", "undecodable"),
+        ("latin1.txt", "اشتباكات".encode()[:3] + b"\xff\xfe\xfa", "undecodable"),
         ("image.png", b"\x89PNG", "unknown_extension"),
         ("empty.jsonl", b"", "empty"),
     ],

@@ -190,10 +190,10 @@ class Scorer:
             return True  # a count without a number: the key is enough
         value, low, high = got.get("value"), got.get("low"), got.get("high")
         if isinstance(expected, int):
-            return value == expected
+            return bool(value == expected)
         if isinstance(expected, dict):
             if "value" in expected and expected["value"] is not None:
-                return value == expected["value"]
+                return bool(value == expected["value"])
             elo, ehi = expected.get("low"), expected.get("high")
             if value is not None:
                 return (elo is None or value >= elo) and (ehi is None or value <= ehi)

@@ -44,7 +44,9 @@ class Draft:
 # where people come from ("أبناء الحسكة", "قادمة من عين عيسى") is not where the event happened
 NOT_EVENT_PLACE = frozenset({"origin", "source", "destination"})
 # for these kinds a victim's home village ("إعدام شاب من أبناء السوسة") is a usable location
-PEOPLE_KINDS = frozenset({"execution", "attack_on_civilians", "abduction", "assassination", "arrest"})
+PEOPLE_KINDS = frozenset(
+    {"execution", "attack_on_civilians", "abduction", "assassination", "arrest"}
+)
 
 
 def in_sentence(start: int, sent: Sentence) -> bool:
@@ -110,7 +112,7 @@ class ArgumentFinder:
         return self.is_purpose(trig, before)
 
     def is_purpose(self, trig: TriggerSpan, before: list[list[str]]) -> bool:
-        """"لمواجهة أي تهديد", "للانشقاق": a purpose, not a happening (but "أدت لمقتل" is)."""
+        """ "لمواجهة أي تهديد", "للانشقاق": a purpose, not a happening (but "أدت لمقتل" is)."""
         prefix = self.rules.purpose_prefix
         if not prefix:
             return False
@@ -127,7 +129,7 @@ class ArgumentFinder:
         return not any(c in self.rules.result_words for cands in before[-2:] for c in cands)
 
     def is_continuation(self, trig: TriggerSpan, sent: Sentence) -> bool:
-        """"ولا تزال الاشتباكات متواصلة": more of a happening the article already reported."""
+        """ "ولا تزال الاشتباكات متواصلة": more of a happening the article already reported."""
         i = self.tok_index(trig.span.start)
         lo = max(self.sentence_token_floor(sent), i - 4)
         hi = min(self.tok_index(sent.end), i + 5)
@@ -164,7 +166,7 @@ class ArgumentFinder:
         return False
 
     def people_from(self, place: PlaceSpan) -> bool:
-        """"(43) شاباً من بلدة الغبرة", "شخصين من سويدان": where the people come from."""
+        """ "(43) شاباً من بلدة الغبرة", "شخصين من سويدان": where the people come from."""
         i = self.tok_containing(place.span.start)
         before = self.tokens.candidates[max(0, i - 4) : i + 1]
         flat = [c for cands in before for c in cands]
@@ -300,8 +302,11 @@ class ArgumentFinder:
         if a1 is None:
             # the speaker may be the doer: "أعلنت مجموعات عشائرية عن طرد قسد"
             a1 = next(
-                (s for s in reversed(sources) if s.span.end <= trig.span.start
-                 and (a2 is None or s.actor.id != a2.actor.id)),
+                (
+                    s
+                    for s in reversed(sources)
+                    if s.span.end <= trig.span.start and (a2 is None or s.actor.id != a2.actor.id)
+                ),
                 None,
             )
         if a1 is not None and a2 is not None and a1.actor.id == a2.actor.id:
@@ -322,12 +327,12 @@ class ArgumentFinder:
                     return key if key in c.accepts.get(kind, ()) else None
         if kind in c.needs_cue:
             return None
-        if num.noun is None and self.is_update(num, sent):
-            key = c.kind_people_key.get(kind)  # "قبل أن يرتفع لاحقاً إلى 100"
-            return key if key in c.accepts.get(kind, ()) else None
-        if num.noun is not None and num.noun in c.people:
-            key = c.kind_people_key.get(kind)
-            return key if key in c.accepts.get(kind, ()) else None
+        # "قبل أن يرتفع لاحقاً إلى 100", or a number of people
+        if (num.noun is None and self.is_update(num, sent)) or (
+            num.noun is not None and num.noun in c.people
+        ):
+            people_key = c.kind_people_key.get(kind)
+            return people_key if people_key in c.accepts.get(kind, ()) else None
         return None
 
     def singular_after(self, trig: TriggerSpan, sent: Sentence) -> bool:
@@ -362,7 +367,7 @@ class ArgumentFinder:
         return found
 
     def is_update(self, num: NumberSpan, sent: Sentence) -> bool:
-        """"ارتفع العدد إلى 100": a figure that replaces earlier ones ("في وقت سابق" does not)."""
+        """ "ارتفع العدد إلى 100": a figure that replaces earlier ones ("في وقت سابق" does not)."""
         floor = self.sentence_token_floor(sent)
         words = self.words_before(num.span.start, 6, floor)
         flat = {c for cands in words for c in cands}
@@ -395,7 +400,9 @@ class ArgumentFinder:
             times = [
                 t
                 for t in self.article.times
-                if in_sentence(t.span.start, prev) and t.date is not None and t.precision == "day"
+                if in_sentence(t.span.start, prev)
+                and t.date is not None
+                and t.precision == "day"
                 and (pub is None or dt.timedelta(0) <= pub - t.date <= dt.timedelta(days=7))
             ]
             if times:

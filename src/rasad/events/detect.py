@@ -17,10 +17,13 @@ from rasad.events.triggers import Tokens
 from rasad.model import (
     Article,
     Count,
+    DatePrecision,
     Evidence,
     Location,
     Mention,
     NumberSpan,
+    PlaceSpan,
+    Qualifier,
     Sentence,
     TriggerSpan,
 )
@@ -71,7 +74,8 @@ class EventDetector:
             a1, a2 = finder.choose_actors(trig.kind, trig, sent)
             attributed = self.attribution(article, sent) if self.attribution else None
             places = finder.choose_places(trig.kind, trig, sent)
-            for place in places or [None]:
+            options: list[PlaceSpan | None] = [*places] if places else [None]
+            for place in options:
                 drafts.append(
                     Draft(
                         kind=trig.kind,
@@ -94,22 +98,20 @@ class EventDetector:
         by_sentence: dict[int, list[Draft]] = {}
         for d in drafts:
             by_sentence.setdefault(d.sentence.index, []).append(d)
-        numbers = list(article.numbers)
+        numbers: list[tuple[NumberSpan, str | None]] = [(n, None) for n in article.numbers]
         for sent_index in sorted({d.sentence.index for d in drafts}):
-            sent = article.sentences[sent_index]
-            for offset, key, value in finder.cue_counts(sent):
-                low = value
-                span = article.span(offset, offset)
-                numbers.append(
-                    NumberSpan(span, value, low, value, "exact" if value else "vague", "count")
-                )
-        numbers.sort(key=lambda n: n.span.start)
-        for num in numbers:
+            for offset, cue_key, value in finder.cue_counts(article.sentences[sent_index]):
+                qualifier: Qualifier = "exact" if value else "vague"
+                synthetic = NumberSpan(article.span(offset, offset), value, value, value, qualifier)
+                numbers.append((synthetic, cue_key))
+        numbers.sort(key=lambda n: n[0].span.start)
+        for num, forced in numbers:
             if num.role != "count":
                 continue
-            sent = article.sentence_at(num.span.start)
-            if sent is None:
+            found = article.sentence_at(num.span.start)
+            if found is None:
                 continue
+            sent = found
             if sent.index not in by_sentence:
                 # a consequence sentence ("ما أدى إلى مقتل 7 أشخاص") after the report
                 prev = self._previous_drafts(by_sentence, sent.index, article)
@@ -120,7 +122,11 @@ class EventDetector:
                 candidates = by_sentence[sent.index]
             best: tuple[int, Draft, str] | None = None
             for d in candidates:
-                key = finder.count_key(d.kind, num, sent)
+                key = (
+                    (forced if forced in self.rules.counts.accepts.get(d.kind, ()) else None)
+                    if forced
+                    else finder.count_key(d.kind, num, sent)
+                )
                 if key is None:
                     continue
                 dist = abs(num.span.start - d.trigger.span.start)
@@ -298,8 +304,10 @@ class EventDetector:
             and host.actor1.actor.id == host.actor2.actor.id
         ):
             host.actor2 = None
-        if host.time is None or host.time.date is None or (
-            host.time_inherited and other.time is not None and not other.time_inherited
+        if (
+            host.time is None
+            or host.time.date is None
+            or (host.time_inherited and other.time is not None and not other.time_inherited)
         ):
             host.time, host.time_inherited = other.time or host.time, other.time_inherited
         host.attributed_to = host.attributed_to or other.attributed_to
@@ -357,7 +365,7 @@ class EventDetector:
         )
 
     @staticmethod
-    def _date(article: Article, d: Draft) -> tuple[dt.date | None, str | None]:
+    def _date(article: Article, d: Draft) -> tuple[dt.date | None, DatePrecision | None]:
         if d.time is not None and d.time.date is not None:
             return d.time.date, d.time.precision
         if article.published is not None:
@@ -392,8 +400,12 @@ class EventDetector:
 
 def _explicitly_same_day(a: Draft, b: Draft) -> bool:
     return (
-        a.time is not None and b.time is not None and not a.time_inherited
-        and not b.time_inherited and a.time.date is not None and a.time.date == b.time.date
+        a.time is not None
+        and b.time is not None
+        and not a.time_inherited
+        and not b.time_inherited
+        and a.time.date is not None
+        and a.time.date == b.time.date
     )
 
 
@@ -402,8 +414,7 @@ def _place_after(num: NumberSpan, copies: list[Draft]) -> Draft | None:
     if len(copies) < 2:
         return None
     after = [
-        d for d in copies
-        if d.place is not None and 0 <= d.place.span.start - num.span.end <= 25
+        d for d in copies if d.place is not None and 0 <= d.place.span.start - num.span.end <= 25
     ]
     return min(after, key=lambda d: d.place.span.start if d.place else 0) if after else None
 

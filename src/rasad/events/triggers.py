@@ -33,9 +33,13 @@ class Tokens:
         candidates = []
         for (_, e), w in zip(spans, words, strict=True):
             cands = morphology.candidates(w)
-            if original is not None and offsets is not None and w.endswith("ه"):
-                if original[offsets[e - 1]] == "ة":
-                    cands = [c for c in cands if not _strips_final_ha(w, c, morphology.prefixes)]
+            if (
+                original is not None
+                and offsets is not None
+                and w.endswith("ه")
+                and original[offsets[e - 1]] == "ة"
+            ):
+                cands = [c for c in cands if not _strips_final_ha(w, c, morphology.prefixes)]
             candidates.append(cands)
         return cls(spans, words, candidates)
 
