@@ -6,13 +6,14 @@ summary go to standard error, and the progress bar only when standard error is a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -24,6 +25,10 @@ from rasad.model import Article, Problem
 from rasad.pipeline import Pipeline, Resources, RunStats
 from rasad.serialize import article_json, mention_json
 from rasad.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from rasad.store import Store
+    from rasad.store.filters import EventFilter
 
 app = typer.Typer(
     add_completion=False,
@@ -132,27 +137,155 @@ def extract(
     _summary(stats, quiet)
 
 
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="database URL (sqlite:///FILE or postgresql+psycopg://...)"),
+]
+
+
+def _event_filter(
+    since: str | None,
+    until: str | None,
+    kind: list[str] | None,
+    actor: str | None,
+    admin1: str | None,
+    bbox: str | None,
+) -> EventFilter:
+    from rasad.store.filters import EventFilter
+
+    try:
+        box = tuple(float(x) for x in bbox.split(",")) if bbox else None
+        if box is not None and len(box) != 4:
+            raise ValueError("--bbox needs four numbers: min_lon,min_lat,max_lon,max_lat")
+        return EventFilter(
+            since=dt.date.fromisoformat(since) if since else None,
+            until=dt.date.fromisoformat(until) if until else None,
+            kinds=tuple(kind or ()),
+            actor=actor,
+            admin1=admin1,
+            bbox=box,
+        )
+    except ValueError as exc:
+        _console().print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
 @app.command()
 def events(
-    inputs: Inputs,
+    inputs: Annotated[
+        list[str] | None, typer.Argument(help="articles to process (or none with --db)")
+    ] = None,
     output: OutOpt = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="output format")] = Format.jsonl,
+    db: DbOpt = None,
+    since: Annotated[str | None, typer.Option(help="events on or after YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option(help="events on or before YYYY-MM-DD")] = None,
+    kind: Annotated[list[str] | None, typer.Option(help="event kind (repeatable)")] = None,
+    actor: Annotated[str | None, typer.Option(help="actor id or part of a name")] = None,
+    admin1: Annotated[str | None, typer.Option(help="governorate")] = None,
+    bbox: Annotated[str | None, typer.Option(help="min_lon,min_lat,max_lon,max_lat")] = None,
     published: PublishedOpt = None,
     config: ConfigOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Run the whole pipeline and write events (one per real-world happening)."""
+    """Write merged events (one per real-world happening), from inputs or from --db."""
     from rasad.export import write_csv, write_geojson, write_jsonl
-    from rasad.merge.events import events_from_articles
+    from rasad.merge.events import event_json, events_from_articles
+    from rasad.store.filters import matches
 
+    flt = _event_filter(since, until, kind, actor, admin1, bbox)
     settings = _settings(config, published=published)
+    if not inputs and not db:
+        _console().print("[red]error:[/red] give input files, or --db to read stored events")
+        raise typer.Exit(2)
     stats = RunStats()
-    articles = list(_articles(inputs, settings, quiet, stats))
-    merged = events_from_articles(articles)
+    if inputs:
+        articles_ = list(_articles(inputs, settings, quiet, stats))
+        normalizer = Resources(settings).normalizer
+        docs = [
+            d
+            for d in (event_json(e) for e in events_from_articles(articles_))
+            if matches(d, flt, normalizer.text)
+        ]
+    else:
+
+        with _open_store(db) as store:
+            docs = store.events(flt)
     writer = {Format.jsonl: write_jsonl, Format.csv: write_csv, Format.geojson: write_geojson}[fmt]
     with _output(output) as out:
-        writer(merged, out)
-    _summary(stats, quiet, extra=f", {len(merged)} events")
+        writer(docs, out)
+    if inputs:
+        _summary(stats, quiet, extra=f", {len(docs)} events")
+    elif not quiet:
+        _console().print(f"{len(docs)} events from {db}")
+
+
+@contextmanager
+def _open_store(url: str | None) -> Iterator[Store]:
+    from rasad.store import Store, StoreError
+
+    try:
+        store = Store.open(url or "sqlite:///rasad.sqlite")
+    except StoreError as exc:
+        _console().print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@app.command()
+def ingest(
+    inputs: Inputs,
+    db: DbOpt = None,
+    published: PublishedOpt = None,
+    config: ConfigOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Store articles, their mentions and the merged events in a database (incremental)."""
+    from rasad.store.ingest import ingest as run_ingest
+
+    settings = _settings(config, published=published, db=db)
+    console = _console()
+    stats = RunStats()
+    pipeline = Pipeline(Resources(settings))
+    show_bar = console.is_terminal and not quiet
+    with _open_store(settings.db) as store, Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} articles"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not show_bar,
+        transient=True,
+    ) as progress:
+        run_id = store.start_run("ingest", list(inputs))
+        task = progress.add_task("ingesting", total=None)
+
+        def report(item: Article | Problem) -> None:
+            if isinstance(item, Problem):
+                console.print(f"[yellow]skipped[/yellow] {item.source}: {item.message}")
+            else:
+                progress.advance(task)
+
+        summary = run_ingest(inputs, store, pipeline, stats, on_item=report)
+        store.finish_run(
+            run_id,
+            status="ok",
+            articles_read=stats.read,
+            articles_skipped=stats.skipped,
+            articles_failed=stats.failed,
+            mentions=stats.mentions,
+            events=summary.events,
+            message=None,
+        )
+    _summary(
+        stats,
+        quiet,
+        extra=f" ({summary.new} new, {summary.replaced} replaced, {summary.unchanged} unchanged), "
+        f"{summary.events} events in {settings.db}",
+    )
 
 
 @app.command()

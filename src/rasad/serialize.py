@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from rasad.model import Actor, Article, Mention, Problem
+from rasad.model import Actor, Article, Count, Evidence, Location, Mention, Place, Problem, Span
 
 
 def actor_json(actor: Actor | None) -> dict[str, Any] | None:
@@ -61,3 +62,63 @@ def article_json(a: Article) -> dict[str, Any]:
         "sentences": [{"start": s.start, "end": s.end, "heading": s.heading} for s in a.sentences],
         "problems": [problem_json(p) for p in a.problems],
     }
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def actor_from_json(doc: Any) -> Actor | None:
+    if not isinstance(doc, dict):
+        return None
+    return Actor(str(doc["id"]), str(doc["name"]), str(doc.get("name_ar") or ""), int(doc["inter"]))
+
+
+def count_from_json(doc: dict[str, Any]) -> Count:
+    return Count(doc.get("value"), doc.get("low"), doc.get("high"), doc.get("qualifier", "exact"))
+
+
+def location_from_json(doc: Any) -> Location | None:
+    if not isinstance(doc, dict):
+        return None
+    place = Place(
+        id=str(doc.get("gazetteer_id") or ""),
+        name=str(doc.get("name") or ""),
+        name_ar=str(doc.get("name_ar") or ""),
+        feature_type=str(doc.get("feature_type") or ""),
+        lat=float(doc["lat"]),
+        lon=float(doc["lon"]),
+        country=str(doc.get("country") or "SY"),
+        admin1=doc.get("admin1"),
+        admin2=doc.get("admin2"),
+        admin3=doc.get("admin3"),
+    )
+    return Location(place, int(doc.get("precision") or 1))
+
+
+def mention_from_json(doc: dict[str, Any]) -> Mention:
+    """The inverse of :func:`mention_json` (what a stored or exported mention holds)."""
+    trig = doc.get("trigger")
+    return Mention(
+        id=str(doc["id"]),
+        article_id=str(doc["article_id"]),
+        kind=str(doc["kind"]),
+        event_type=str(doc["acled"]["event_type"]),
+        sub_event_type=str(doc["acled"]["sub_event_type"]),
+        date=_date(doc.get("date")),
+        date_precision=doc.get("date_precision"),
+        actor1=actor_from_json(doc.get("actor1")),
+        actor2=actor_from_json(doc.get("actor2")),
+        location=location_from_json(doc.get("location")),
+        counts={k: count_from_json(v) for k, v in (doc.get("counts") or {}).items()},
+        fatalities=int(doc.get("fatalities") or 0),
+        attributed_to=doc.get("attributed_to"),
+        historical=bool(doc.get("historical")),
+        evidence=[Evidence(int(e["start"]), int(e["end"]), str(e["text"])) for e in doc["evidence"]],
+        confidence=float(doc.get("confidence") or 0.0),
+        trigger=Span(int(trig["start"]), int(trig["end"]), str(trig["text"])) if trig else None,
+        weekday=doc.get("weekday"),
+        framing=list(doc.get("framing") or []),
+        claims={k: [count_from_json(c) for c in v] for k, v in (doc.get("claims") or {}).items()},
+        notes=dict(doc.get("notes") or {}),
+    )

@@ -43,6 +43,11 @@ class Draft:
 
 # where people come from ("أبناء الحسكة", "قادمة من عين عيسى") is not where the event happened
 NOT_EVENT_PLACE = frozenset({"origin", "source", "destination"})
+# ACLED interaction codes of armed actors (state, rebel, political and identity militias, external)
+ARMED_INTER = frozenset({1, 2, 3, 4, 8})
+# ACLED's interaction code of civilians, and kinds where civilians may be the doers
+CIVILIANS_INTER = 7
+PASSIVE_KINDS = frozenset({"displacement", "protest", "riot", "surrender", "defection"})
 # for these kinds a victim's home village ("إعدام شاب من أبناء السوسة") is a usable location
 PEOPLE_KINDS = frozenset(
     {"execution", "attack_on_civilians", "abduction", "assassination", "arrest"}
@@ -203,7 +208,7 @@ class ArgumentFinder:
             return []
         not_origin = [p for p in places if not self._is_origin(trig, p, sent)]
         places = not_origin or places
-        if kind not in PEOPLE_KINDS:
+        if kind not in PEOPLE_KINDS and kind != "displacement":
             settled = [p for p in places if not self.people_from(p)]
             places = settled or places
         if kind in self.rules.places.list_kinds:
@@ -293,6 +298,10 @@ class ArgumentFinder:
         elif a1 is not None:
             others = [a for a in before if a.actor.id != a1.actor.id]
             a2 = others[-1] if others else None
+        if a1 is not None and a1.actor.inter == CIVILIANS_INTER and kind not in PASSIVE_KINDS:
+            # civilians do not shell, raid or arrest: they are the ones acted upon
+            a2 = a2 if a2 is not None and a2.actor.id != a1.actor.id else a1
+            a1 = None
         if kind in roles.civilians_kinds:
             civ = next((a for a in actors if a.actor.id == "civilians"), None)
             if civ is not None:
@@ -305,7 +314,9 @@ class ArgumentFinder:
                 (
                     s
                     for s in reversed(sources)
-                    if s.span.end <= trig.span.start and (a2 is None or s.actor.id != a2.actor.id)
+                    if s.span.end <= trig.span.start
+                    and s.actor.inter in ARMED_INTER
+                    and (a2 is None or s.actor.id != a2.actor.id)
                 ),
                 None,
             )

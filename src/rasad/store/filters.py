@@ -147,3 +147,45 @@ def facets(conn: Connection, f: EventFilter, fold: Fold) -> dict[str, dict[str, 
         .group_by(sides.c.actor),
     )
     return out
+
+
+def matches(doc: dict[str, Any], f: EventFilter, fold: Callable[[str], str]) -> bool:
+    """The same filter applied to one ``event_json`` document in memory (for events that
+    are computed from inputs rather than read from the database)."""
+    date = str(doc.get("date") or "")
+    if (f.since or f.until) and not date:
+        return False
+    if f.since and date < f.since.isoformat():
+        return False
+    if f.until and date > f.until.isoformat():
+        return False
+    if f.kinds and doc.get("kind") not in f.kinds:
+        return False
+    loc = doc.get("location") or {}
+    if f.admin1 and (loc.get("admin1") or "").lower() != f.admin1.lower():
+        return False
+    if f.bbox is not None:
+        if not loc:
+            return False
+        min_lon, min_lat, max_lon, max_lat = f.bbox
+        if not (min_lon <= loc["lon"] <= max_lon and min_lat <= loc["lat"] <= max_lat):
+            return False
+    if f.min_sources and int(doc.get("n_sources") or 1) < f.min_sources:
+        return False
+    if f.actor:
+        want = fold(f.actor).lower()
+        sides = [doc.get("actor1") or {}, doc.get("actor2") or {}]
+        if not any(
+            a.get("id") == f.actor
+            or want in fold(a.get("name") or "").lower()
+            or want in fold(a.get("name_ar") or "").lower()
+            for a in sides
+        ):
+            return False
+    if f.text:
+        want = fold(f.text).lower()
+        hay = " ".join(e.get("text", "") for e in doc.get("evidence") or [])
+        hay += " " + " ".join((doc.get("notes") or {}).values())
+        if want not in fold(hay).lower():
+            return False
+    return True
