@@ -12,10 +12,11 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
 
-# --- chromium: browser tests (added by a later issue) -----------------------------------
-# if ! command -v chromium >/dev/null 2>&1; then
-#   missing+=(chromium chromium-driver)
-# fi
+# --- chromium: browser tests of the web page (tests/test_web_browser.py) -----------------
+# Debian's build, driven by Playwright's Python package (never `playwright install`).
+if ! command -v chromium >/dev/null 2>&1; then
+  missing+=(chromium)
+fi
 # -----------------------------------------------------------------------------------------
 
 if [ ${#missing[@]} -eq 0 ]; then

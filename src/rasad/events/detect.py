@@ -454,7 +454,16 @@ def _contains(area: Draft, precise: Draft) -> bool:
 
 
 def _count(num: NumberSpan) -> Count:
-    return Count(num.value, num.low, num.high, num.qualifier)
+    """A claim as events.md writes it: an exact figure is its own low and high."""
+    value, low, high = num.value, num.low, num.high
+    if value is not None:
+        if num.qualifier == "exact":
+            low = high = value
+        elif num.qualifier == "at_least" and low is None:
+            low = value
+        elif num.qualifier == "at_most" and high is None:
+            high = value
+    return Count(value, low, high, num.qualifier)
 
 
 def _most_informative(nums: list[NumberSpan]) -> NumberSpan:
