@@ -139,6 +139,9 @@ class ArgumentFinder:
         lo = max(self.sentence_token_floor(sent), i - 4)
         hi = min(self.tok_index(sent.end), i + 5)
         words = [self.tokens.candidates[k][0] for k in range(lo, hi)]
+        firsts = self.rules.continuation_firsts
+        if not any(w in firsts for w in words):
+            return False
         for phrase in self.rules.continuation:
             n = len(phrase)
             if any(tuple(words[k : k + n]) == phrase for k in range(len(words) - n + 1)):

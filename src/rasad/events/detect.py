@@ -52,6 +52,7 @@ class EventDetector:
     def _drafts(self, article: Article, finder: ArgumentFinder) -> list[Draft]:
         drafts: list[Draft] = []
         suppressed_end: dict[int, int] = {}  # sentence index -> token after the last non-event
+        attributions: dict[int, str | None] = {}
         for trig in article.triggers:
             sent = article.sentence_at(trig.span.start)
             if sent is None:
@@ -72,7 +73,11 @@ class EventDetector:
             if time is None:
                 time = finder.context_time(sent)
             a1, a2 = finder.choose_actors(trig.kind, trig, sent)
-            attributed = self.attribution(article, sent) if self.attribution else None
+            if sent.index not in attributions:
+                attributions[sent.index] = (
+                    self.attribution(article, sent) if self.attribution else None
+                )
+            attributed = attributions[sent.index]
             places = finder.choose_places(trig.kind, trig, sent)
             options: list[PlaceSpan | None] = [*places] if places else [None]
             for place in options:

@@ -184,6 +184,7 @@ class EventRules:
     purpose_prefix: str
     result_words: frozenset[str]
     continuation: tuple[tuple[str, ...], ...]
+    continuation_firsts: frozenset[str]
 
     @classmethod
     def load(cls, normalizer: Normalizer) -> EventRules:
@@ -230,6 +231,9 @@ class EventRules:
             purpose_prefix=normalizer.text(str(non_event.get("purpose_prefix", ""))),
             result_words=norm_set(non_event.get("result_words", [])),
             continuation=tuple(_words(normalizer, w) for w in data.get("continuation", [])),
+            continuation_firsts=frozenset(
+                _words(normalizer, w)[0] for w in data.get("continuation", []) if w.strip()
+            ),
             no_fighting=tuple(_words(normalizer, w) for w in data.get("no_fighting_cues", [])),
             roles=RoleRules(
                 agent_markers=norm_set(r["agent_markers"]),

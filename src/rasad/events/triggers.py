@@ -30,17 +30,13 @@ class Tokens:
         (ة) is not taken for a pronoun suffix ("قبضة" is not "قبض" + ه)."""
         spans = tokenize(norm_text)
         words = [norm_text[s:e] for s, e in spans]
-        candidates = []
-        for (_, e), w in zip(spans, words, strict=True):
-            cands = morphology.candidates(w)
-            if (
-                original is not None
-                and offsets is not None
-                and w.endswith("ه")
-                and original[offsets[e - 1]] == "ة"
-            ):
-                cands = [c for c in cands if not _strips_final_ha(w, c, morphology.prefixes)]
-            candidates.append(cands)
+        if original is None or offsets is None:
+            candidates = [morphology.candidates(w) for w in words]
+        else:
+            candidates = [
+                morphology.candidates(w, w.endswith("ه") and original[offsets[e - 1]] == "ة")
+                for (_, e), w in zip(spans, words, strict=True)
+            ]
         return cls(spans, words, candidates)
 
     def index_at(self, norm_offset: int) -> int:
@@ -59,11 +55,6 @@ class Tokens:
         return None
 
 
-def _strips_final_ha(word: str, cand: str, prefixes: tuple[str, ...]) -> bool:
-    """Whether ``cand`` is ``word`` less a final ه (and maybe a prefix clitic)."""
-    return word == cand + "ه" or any(word == p + cand + "ه" for p in prefixes)
-
-
 # how many words from another trigger a weapon noun counts as its instrument
 INSTRUMENT_REACH = 6
 
@@ -78,11 +69,15 @@ class TriggerRecognizer:
     def __call__(self, article: Article, tokens: Tokens) -> None:
         found: list[TriggerSpan] = []
         positions: list[tuple[int, int]] = []
+        by_first = self.lexicon.by_first
         for sent in article.sentences:
             rng = tokens.range_of(sent.norm_start, sent.norm_end)
             lo, hi = rng.start, rng.stop
             i = lo
             while i < hi:
+                if not any(c in by_first for c in tokens.candidates[i]):
+                    i += 1
+                    continue
                 entry, length, kind = self._first_fitting(tokens, i, lo, hi)
                 if entry is not None and kind is not None:
                     s = tokens.spans[i][0]

@@ -1,4 +1,4 @@
-"""Per-source claims of an event's counts, and the figures an event reports from them.
+"""What an event says: per-source claims, the figures drawn from them, the merged view.
 
 Every count of every merged mention stays a separate claim (who said how many, in which
 article and story), never averaged. From the claims an event reports two figures per count
@@ -17,10 +17,15 @@ Figures earlier in the same article ("rose from 20 to 100") are kept as claims m
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import dataclasses
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from rasad.model import Count, Mention
+from rasad.events.acled import fatalities, notes
+from rasad.events.lexicon import KindTable
+from rasad.model import Actor, Count, DatePrecision, Location, Mention
 
 NUMERIC = frozenset({"exact", "approx", "at_least", "at_most"})
 
@@ -159,3 +164,100 @@ def figure_json(claim: Claim) -> dict[str, Any]:
         "outlet": claim.get("outlet"),
         "story": claim.get("story"),
     }
+
+
+# -- the merged view ------------------------------------------------------------------------
+_PRECISION_RANK = {"day": 3, "week": 2, "month": 1, "year": 0}
+
+
+def _date_rank(m: Mention) -> int:
+    return _PRECISION_RANK.get(m.date_precision or "day", -1) if m.date else -1
+
+
+class ViewBuilder:
+    """Builds an event's merged view from its reports.
+
+    The view is the most informative report of the most reported kind (finest place, then
+    finest date, named actors, counts, confidence), with the finest place and date that most
+    reports agree on, actors filled from the other reports when missing or weak, and the
+    conservative figures as its counts.
+    """
+
+    def __init__(self, kinds: KindTable, weak: Callable[[Actor], bool]) -> None:
+        self.kinds = kinds
+        self.weak = weak
+
+    def info(self, m: Mention) -> tuple[int, int, int, int, int, float]:
+        loc = m.location
+        known = sum(1 for a in (m.actor1, m.actor2) if a is not None and not self.weak(a))
+        precision = loc.precision if loc else 9
+        return (int(loc is not None), -precision, _date_rank(m), known, len(m.counts), m.confidence)
+
+    def __call__(self, eid: str, ms: Sequence[Mention], claims: dict[str, list[Claim]]) -> Mention:
+        """``ms`` in report order (earliest first): ties go to the earlier report."""
+        order = {id(m): n for n, m in enumerate(ms)}
+        kinds = Counter(m.kind for m in ms)
+        top = max(kinds.values())
+        kind = max(ms, key=lambda m: (kinds[m.kind] == top, self.info(m), -order[id(m)])).kind
+        rep = max((m for m in ms if m.kind == kind), key=lambda m: (self.info(m), -order[id(m)]))
+        location = self._location(rep, ms)
+        date, precision = self._date(rep, ms)
+        actor1 = self._fill(rep.actor1, [m.actor1 for m in ms], exclude=None)
+        actor2 = self._fill(rep.actor2, [m.actor2 for m in ms], exclude=actor1)
+        low, _ = figures(claims)
+        counts = {key: count_of(c) for key, c in low.items()}
+        return dataclasses.replace(
+            rep,
+            id=eid,
+            date=date,
+            date_precision=precision,
+            actor1=actor1,
+            actor2=actor2,
+            location=location,
+            counts=counts,
+            fatalities=fatalities(counts),
+            historical=all(m.historical for m in ms),
+            confidence=max(m.confidence for m in ms),
+            framing=sorted({f for m in ms for f in m.framing}),
+            claims={},
+            notes=notes(self.kinds, kind, actor1, actor2, location, counts),
+        )
+
+    @staticmethod
+    def _location(rep: Mention, ms: Sequence[Mention]) -> Location | None:
+        located = [m.location for m in ms if m.location is not None]
+        if not located:
+            return rep.location
+        finest = min(loc.precision for loc in located)
+        fine = [loc for loc in located if loc.precision == finest]
+        votes = Counter(loc.place.id for loc in fine)
+        own = rep.location
+        if own is not None and own.precision == finest and votes[own.place.id] == max(votes.values()):
+            return own
+        return max(fine, key=lambda loc: (votes[loc.place.id], -fine.index(loc)))
+
+    @staticmethod
+    def _date(rep: Mention, ms: Sequence[Mention]) -> tuple[dt.date | None, DatePrecision | None]:
+        dated = [m for m in ms if m.date is not None]
+        if not dated:
+            return rep.date, rep.date_precision
+        rank = max(_date_rank(m) for m in dated)
+        fine = [m for m in dated if _date_rank(m) == rank]
+        votes = Counter(m.date for m in fine)
+        if rep.date is not None and _date_rank(rep) == rank and votes[rep.date] == max(votes.values()):
+            return rep.date, rep.date_precision
+        chosen = max(fine, key=lambda m: (votes[m.date], -fine.index(m)))
+        return chosen.date, chosen.date_precision
+
+    def _fill(self, own: Actor | None, others: list[Actor | None], exclude: Actor | None) -> Actor | None:
+        """Keep a named actor; fill a missing or weak one from the other reports."""
+        if own is not None and not self.weak(own):
+            return own
+        votes = Counter(
+            a.id for a in others
+            if a is not None and not self.weak(a) and (exclude is None or a.id != exclude.id)
+        )  # fmt: skip
+        if not votes:
+            return own
+        top = max(votes.values())
+        return next(a for a in others if a is not None and votes.get(a.id) == top)
