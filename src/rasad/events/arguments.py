@@ -151,8 +151,6 @@ class ArgumentFinder:
     # -- places -----------------------------------------------------------------------------------
     def sentence_places(self, sent: Sentence, trig: TriggerSpan) -> list[PlaceSpan]:
         allowed = NOT_EVENT_PLACE - {"origin"} if trig.kind in PEOPLE_KINDS else NOT_EVENT_PLACE
-        if trig.kind == "defection":
-            allowed = allowed - {"destination"}  # defectors are often located where they went
         places = [
             p
             for p in self.article.places
@@ -172,6 +170,13 @@ class ArgumentFinder:
             if w == "من" and any(x in self.rules.places.origin_nouns for x in words[k + 1 : k + 4]):
                 return True
         return False
+
+    def speaks(self, place: PlaceSpan, sent: Sentence) -> bool:
+        """ "قالت دمشق": a capital as the voice of its government."""
+        if place.cue:
+            return False
+        before = self.words_before(place.span.start, 1, self.sentence_token_floor(sent))
+        return any(c in self.rules.metonymy_verbs for cands in before for c in cands)
 
     def people_from(self, place: PlaceSpan) -> bool:
         """ "(43) شاباً من بلدة الغبرة", "شخصين من سويدان": where the people come from."""
@@ -206,7 +211,13 @@ class ArgumentFinder:
         return groups
 
     def choose_places(self, kind: str, trig: TriggerSpan, sent: Sentence) -> list[PlaceSpan]:
-        places = self.sentence_places(sent, trig)
+        # a country ("سوريا", "تركيا", "ومقره بريطانيا") says too little to locate an event:
+        # without a better place the draft takes its place from its context instead
+        places = [
+            p
+            for p in self.sentence_places(sent, trig)
+            if p.place.feature_type != "country" and not self.speaks(p, sent)
+        ]
         if not places:
             return []
         not_origin = [p for p in places if not self._is_origin(trig, p, sent)]
@@ -226,8 +237,11 @@ class ArgumentFinder:
                 if p.span.start >= trig.span.start
                 else (trig.span.start - p.span.end) * 1.5
             )
-            country = 200 if p.place.feature_type == "country" else 0
-            return d + {1: 0, 2: 25, 3: 90}.get(p.precision, 90) + (80 if p.role else 0) + country
+            country = 60 if p.place.country != "SY" else 0  # "قنصلية طهران بدمشق"
+            # the victim's home village ("إعدام شاب من أبناء السوسة") locates people-centred
+            # events; for others where people come from is a poor guess
+            role = (20 if kind in PEOPLE_KINDS else 80) if p.role else 0
+            return d + {1: 0, 2: 25, 3: 90}.get(p.precision, 90) + role + country
 
         return [min(places, key=score)]
 

@@ -238,6 +238,29 @@ class EventDetector:
                 kept.append(d)
             else:
                 self._absorb(twin, d)
+        # a city-level draft folds into a draft of the same kind in one of its neighbourhoods
+        # or villages nearby ("تفجير في دمشق" and "في منطقة الدويلعة في دمشق")
+        for d in [
+            k for k in kept if k.place is not None and k.place.place.feature_type in WIDE_PLACES
+        ]:
+            host = next(
+                (
+                    k
+                    for k in kept
+                    if k is not d
+                    and k.kind == d.kind
+                    and k.place is not None
+                    and k.place.place.feature_type in INSIDE_A_CITY
+                    and abs(k.sentence.index - d.sentence.index) <= 2
+                    and self._dates_agree(k, d)
+                    and _km(k, d) <= NEAR_KM
+                    and (set(d.counts) <= set(k.counts) or not k.counts)
+                ),
+                None,
+            )
+            if host is not None and d in kept:
+                self._absorb(host, d)
+                kept.remove(d)
         floor = self.rules.places.region_only_min_weight
         kept = [
             k
@@ -433,6 +456,22 @@ def _inside_name(trig: TriggerSpan, article: Article) -> bool:
     return any(a.span.start <= s and e <= a.span.end for a in article.actors) or any(
         p.span.start <= s and e <= p.span.end for p in article.places
     )
+
+
+WIDE_PLACES = frozenset({"city", "district", "subdistrict", "governorate", "region"})
+NEAR_KM = 12.0
+# places that lie inside a city: a report at city level is the same report
+INSIDE_A_CITY = frozenset(
+    {"neighbourhood", "landmark", "prison", "camp", "airport", "base", "bridge", "crossing"}
+)
+
+
+def _km(a: Draft, b: Draft) -> float:
+    from rasad.evaluate import haversine_km
+
+    assert a.place is not None and b.place is not None
+    pa, pb = a.place.place, b.place.place
+    return haversine_km(pa.lat, pa.lon, pb.lat, pb.lon)
 
 
 AREA_TYPES = frozenset({"country", "governorate", "district", "subdistrict", "region"})

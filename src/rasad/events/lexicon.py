@@ -120,12 +120,8 @@ class TriggerLexicon:
                     kind=kind,
                     words=words,
                     weight=float(entry.get("weight", 0.8)),
-                    requires_any=frozenset(
-                        normalizer.text(w) for w in entry.get("requires_any", [])
-                    ),
-                    excludes_any=frozenset(
-                        normalizer.text(w) for w in entry.get("excludes_any", [])
-                    ),
+                    requires_any=self._context(normalizer, entry.get("requires_any", [])),
+                    excludes_any=self._context(normalizer, entry.get("excludes_any", [])),
                     window=int(entry.get("window", 8)),
                     overrides=overrides,
                     instrument=bool(entry.get("instrument", False)),
@@ -185,6 +181,7 @@ class EventRules:
     result_words: frozenset[str]
     continuation: tuple[tuple[str, ...], ...]
     continuation_firsts: frozenset[str]
+    metonymy_verbs: frozenset[str]
 
     @classmethod
     def load(cls, normalizer: Normalizer) -> EventRules:
@@ -231,6 +228,7 @@ class EventRules:
             purpose_prefix=normalizer.text(str(non_event.get("purpose_prefix", ""))),
             result_words=norm_set(non_event.get("result_words", [])),
             continuation=tuple(_words(normalizer, w) for w in data.get("continuation", [])),
+            metonymy_verbs=norm_set(data.get("metonymy_verbs", [])),
             continuation_firsts=frozenset(
                 _words(normalizer, w)[0] for w in data.get("continuation", []) if w.strip()
             ),

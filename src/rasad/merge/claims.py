@@ -232,7 +232,11 @@ class ViewBuilder:
         fine = [loc for loc in located if loc.precision == finest]
         votes = Counter(loc.place.id for loc in fine)
         own = rep.location
-        if own is not None and own.precision == finest and votes[own.place.id] == max(votes.values()):
+        if (
+            own is not None
+            and own.precision == finest
+            and votes[own.place.id] == max(votes.values())
+        ):
             return own
         return max(fine, key=lambda loc: (votes[loc.place.id], -fine.index(loc)))
 
@@ -244,12 +248,18 @@ class ViewBuilder:
         rank = max(_date_rank(m) for m in dated)
         fine = [m for m in dated if _date_rank(m) == rank]
         votes = Counter(m.date for m in fine)
-        if rep.date is not None and _date_rank(rep) == rank and votes[rep.date] == max(votes.values()):
+        if (
+            rep.date is not None
+            and _date_rank(rep) == rank
+            and votes[rep.date] == max(votes.values())
+        ):
             return rep.date, rep.date_precision
         chosen = max(fine, key=lambda m: (votes[m.date], -fine.index(m)))
         return chosen.date, chosen.date_precision
 
-    def _fill(self, own: Actor | None, others: list[Actor | None], exclude: Actor | None) -> Actor | None:
+    def _fill(
+        self, own: Actor | None, others: list[Actor | None], exclude: Actor | None
+    ) -> Actor | None:
         """Keep a named actor; fill a missing or weak one from the other reports."""
         if own is not None and not self.weak(own):
             return own

@@ -7,9 +7,8 @@ Steps (each near-linear in the number of mentions):
    (or country), and within a block compare only mentions whose dates fall within each
    other's window (a day; a week, a month … for coarser dates). Mentions without a date
    or a place are compared only with mentions of their own story;
-3. **score** each candidate pair under hard limits (:class:`~rasad.merge.match.Matcher`-like
-   rules in :class:`Matcher`: kind family, place, date, actor1 never contradicted) and join
-   the best pairs first; two groups join only if no article would then report the event
+3. **score** each candidate pair under hard limits (:class:`Matcher`: kind family, place,
+   date, actor1 never contradicted) and join the best pairs first; two groups join only if no article would then report the event
    twice (unless its mentions are identical in kind, place and date) and every pair of
    their distinct reports passes the limits (no chaining across days or towns);
 4. **build** each event: all mentions and sources, every count as a per-source claim, the
@@ -23,22 +22,18 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from rasad.errors import DataFileError
-from rasad.events.acled import fatalities, notes
 from rasad.events.lexicon import KindTable, read_yaml
-from rasad.merge.claims import Claim, claims_of, count_of, figure_json, figures
-from rasad.merge.match import EventConfig, Matcher
+from rasad.merge.claims import Claim, ViewBuilder, claims_of, figure_json, figures
 from rasad.merge.stories import StoryClusterer, StoryConfig
-from rasad.model import Actor, Article, Event, Mention
+from rasad.model import Actor, Article, Event, Location, Mention
 from rasad.serialize import mention_json
-
-_PRECISION_RANK = {"day": 3, "week": 2, "month": 1, "year": 0}
 
 
 def stable_id(*parts: str) -> str:
@@ -77,6 +72,259 @@ def _overlay(base: Any, top: Any) -> Any:
     return top
 
 
+# -- when two reports may be one happening ----------------------------------------------------
+@dataclasses.dataclass(frozen=True, slots=True)
+class Weights:
+    same_kind: float = 2.0
+    same_place: float = 2.0
+    near_place: float = 1.5
+    contained_place: float = 0.5
+    same_date: float = 1.0
+    actor_agrees: float = 0.5
+    actor2_disagrees: float = -0.5
+    same_story: float = 1.5
+    same_count: float = 0.5
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EventConfig:
+    date_window_days: Mapping[str, int]
+    near_km: Mapping[int, float]
+    same_admin3: bool
+    region_km: float
+    region_features: frozenset[str]
+    strict_families: frozenset[str]
+    kind_links: frozenset[frozenset[str]]
+    swap_families: frozenset[str]
+    weak_actors: frozenset[str]
+    umbrella_actors: Mapping[str, frozenset[int]]
+    equivalent_actors: Mapping[str, str]
+    weights: Weights
+    max_compare: int
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], where: str) -> EventConfig:
+        """Read the ``events`` section of merge.yaml."""
+        try:
+            equivalent: dict[str, str] = {}
+            for group in data.get("equivalent_actors") or []:
+                for actor in group:
+                    equivalent[str(actor)] = str(group[0])
+            return cls(
+                date_window_days={str(k): int(v) for k, v in data["date_window_days"].items()},
+                near_km={int(k): float(v) for k, v in data["near_km"].items()},
+                same_admin3=bool(data["same_admin3"]),
+                region_km=float(data["region_km"]),
+                region_features=frozenset(map(str, data["region_features"])),
+                strict_families=frozenset(map(str, data.get("strict_families") or [])),
+                kind_links=frozenset(
+                    frozenset(map(str, pair)) for pair in data.get("kind_links") or []
+                ),
+                swap_families=frozenset(map(str, data.get("swap_families") or [])),
+                weak_actors=frozenset(map(str, data.get("weak_actors") or [])),
+                umbrella_actors={
+                    str(k): frozenset(int(x) for x in v)
+                    for k, v in (data.get("umbrella_actors") or {}).items()
+                },
+                equivalent_actors=equivalent,
+                weights=Weights(
+                    **{str(k): float(v) for k, v in (data.get("weights") or {}).items()}
+                ),
+                max_compare=int(data["max_compare"]),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise DataFileError(f"{where}: invalid 'events' section: {exc!r}") from exc
+
+
+class Matcher:
+    """Whether two mentions may report one happening, and how well they agree.
+
+    Hard limits: kinds of one family (or linked kinds); dates within the window of the
+    coarser date; places within ``near_km`` of each other, in one sub-district, or one a
+    region containing the other; actor1 never a different known side (unless the two
+    reports swap the sides of a symmetric kind, a clash). Mentions without a date or a
+    place only match reports of their own story; two mentions of one article only when
+    identical in kind, place and date.
+    """
+
+    def __init__(
+        self, config: EventConfig, families: Mapping[str, str], parents: Mapping[str, str | None]
+    ) -> None:
+        self.config = config
+        self.families = dict(families)
+        self.parents = dict(parents)
+        blocks: dict[str, str] = {f: f for f in set(self.families.values())}
+        for pair in config.kind_links:  # families joined by a link share a block
+            roots = sorted({_find(blocks, self.families.get(k, k)) for k in pair})
+            for r in roots[1:]:
+                blocks[r] = roots[0]
+        self._blocks = {k: _find(blocks, f) for k, f in self.families.items()}
+
+    def block(self, kind: str) -> str:
+        return self._blocks.get(kind, kind)
+
+    def window(self, m: Mention) -> int:
+        if m.date is None:
+            return 0
+        return self.config.date_window_days.get(m.date_precision or "day", 1)
+
+    def kin(self, k1: str, k2: str) -> bool:
+        """Two different kinds that may still report one happening."""
+        if frozenset((k1, k2)) in self.config.kind_links:
+            return True
+        family = self.families.get(k1)
+        return family == self.families.get(k2) and family not in self.config.strict_families
+
+    # -- actors -----------------------------------------------------------------------------
+    def weak(self, a: Actor) -> bool:
+        return a.id in self.config.weak_actors
+
+    def side(self, a: Actor) -> str:
+        """The top of the actor's parent chain, through the equivalences."""
+        eq = self.config.equivalent_actors
+        cur, parent, steps = a.id, a.parent, 0
+        while parent and steps < 10:
+            cur, parent, steps = parent, self.parents.get(parent), steps + 1
+        return eq.get(a.id) or eq.get(cur) or cur
+
+    def conflict(self, a: Actor | None, b: Actor | None) -> bool:
+        if a is None or b is None or self.weak(a) or self.weak(b) or self.side(a) == self.side(b):
+            return False
+        umbrella = self.config.umbrella_actors
+        return not (b.inter in umbrella.get(a.id, ()) or a.inter in umbrella.get(b.id, ()))
+
+    def agree(self, a: Actor | None, b: Actor | None) -> bool:
+        return (
+            a is not None and b is not None and not self.weak(a) and not self.weak(b)
+            and self.side(a) == self.side(b)
+        )  # fmt: skip
+
+    def _actors(self, m1: Mention, m2: Mention) -> float | None:
+        w = self.config.weights
+        if self.conflict(m1.actor1, m2.actor1):
+            swap = self.config.swap_families
+            swapped = (
+                (self.families.get(m1.kind) in swap or self.families.get(m2.kind) in swap)
+                and not self.conflict(m1.actor1, m2.actor2)
+                and not self.conflict(m1.actor2, m2.actor1)
+                and (self.agree(m1.actor1, m2.actor2) or self.agree(m1.actor2, m2.actor1))
+            )
+            return w.actor_agrees if swapped else None
+        score = w.actor_agrees if self.agree(m1.actor1, m2.actor1) else 0.0
+        if self.agree(m1.actor2, m2.actor2):
+            score += w.actor_agrees
+        elif self.conflict(m1.actor2, m2.actor2):
+            score += w.actor2_disagrees
+        return score
+
+    # -- places and dates -------------------------------------------------------------------
+    def region(self, loc: Location) -> bool:
+        return loc.precision >= 3 or loc.place.feature_type in self.config.region_features
+
+    def contains(self, big: Location, small: Location) -> bool:
+        b, s = big.place, small.place
+        if b.feature_type == "country" or (b.admin1 is None and b.country != "SY"):
+            return s.country == b.country
+        if b.feature_type == "district" and b.admin2:
+            return s.admin2 == b.admin2
+        if b.admin1:
+            return s.admin1 == b.admin1
+        return haversine_km(b.lat, b.lon, s.lat, s.lon) <= self.config.region_km
+
+    def _places(self, l1: Location, l2: Location) -> float | None:
+        w = self.config.weights
+        p1, p2 = l1.place, l2.place
+        if p1.id == p2.id:
+            return w.same_place
+        r1, r2 = self.region(l1), self.region(l2)
+        if r1 or r2:
+            inside = (r1 and self.contains(l1, l2)) or (r2 and self.contains(l2, l1))
+            return w.contained_place if inside else None
+        limit = self.config.near_km.get(max(l1.precision, l2.precision), 0.0)
+        d = haversine_km(p1.lat, p1.lon, p2.lat, p2.lon)
+        if d <= limit:
+            return w.near_place * (1.0 - d / (2 * limit))
+        if (
+            self.config.same_admin3
+            and p1.admin3
+            and p1.admin3 == p2.admin3
+            and p1.admin1 == p2.admin1
+        ):
+            return w.contained_place
+        return None
+
+    def _dates(self, m1: Mention, m2: Mention) -> float | None:
+        assert m1.date is not None and m2.date is not None
+        window = max(self.window(m1), self.window(m2))
+        diff = abs((m1.date - m2.date).days)
+        if diff > window:
+            return None
+        return self.config.weights.same_date * (1.0 - diff / (window + 1))
+
+    # -- the pair ---------------------------------------------------------------------------
+    def score(
+        self, m1: Mention, m2: Mention, same_story: bool, linkage: bool = False
+    ) -> float | None:
+        """How well two mentions agree, or None when they cannot be one happening.
+
+        ``linkage``: the check made between members when two groups join (two reports of
+        one article were already allowed in by the identity rule).
+        """
+        w = self.config.weights
+        if m1.article_id == m2.article_id and not linkage:
+            same = (
+                m1.kind == m2.kind and m1.date == m2.date
+                and (m1.location.place.id if m1.location else None)
+                == (m2.location.place.id if m2.location else None)
+            )  # fmt: skip
+            if not same:
+                return None
+        if m1.kind == m2.kind:
+            total = w.same_kind
+        elif self.kin(m1.kind, m2.kind):
+            total = 0.0
+        else:
+            return None
+        if m1.date is not None and m2.date is not None:
+            d = self._dates(m1, m2)
+        else:
+            d = 0.0 if same_story else None
+        if d is None:
+            return None
+        if m1.location is not None and m2.location is not None:
+            p = self._places(m1.location, m2.location)
+        else:
+            p = 0.0 if same_story else None
+        if p is None:
+            return None
+        a = self._actors(m1, m2)
+        if a is None:
+            return None
+        total += d + p + a + (w.same_story if same_story else 0.0)
+        for key, c in m1.counts.items():
+            other = m2.counts.get(key)
+            if other is not None and c.value is not None and other.value == c.value:
+                total += w.same_count
+        return total
+
+    def same_event(self, m1: Mention, m2: Mention) -> bool:
+        """Whether two mentions of different stories may report one happening."""
+        return self.score(m1, m2, same_story=False) is not None
+
+
+def _find(parent: dict[str, str], x: str) -> str:
+    while parent.get(x, x) != x:
+        x = parent[x]
+    return x
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
 @dataclasses.dataclass(slots=True)
 class _Item:
     """A mention with what merging needs to know about it."""
@@ -112,6 +360,7 @@ class EventMerger:
         families = {k: info.family for k, info in kinds.kinds.items()}
         self.matcher = Matcher(config.events, families, parents)
         self.stories = StoryClusterer(config.stories, families, self.matcher.same_event)
+        self.view = ViewBuilder(kinds, self.matcher.weak)
 
     @classmethod
     def load(cls, extra: Sequence[Path] = ()) -> EventMerger:
@@ -131,14 +380,12 @@ class EventMerger:
         items = self._items(articles, story_of)
         clusters = self._cluster(items)
         by_id = {a.id: a for a in articles}
-        events: list[Event] = []
-        used: set[str] = set()
+        used: set[str] = set()  # ids handed out in report order, so collisions resolve stably
+        built: list[tuple[int, Event]] = []
         for members in sorted(clusters, key=lambda c: min(items[i].order for i in c)):
-            events.append(self._event([items[i] for i in members], by_id, used))
-        positions = {ev.id: min(m_pos(items, c)) for ev, c in zip(events, sorted(
-            clusters, key=lambda c: min(items[i].order for i in c)), strict=True)}
-        events.sort(key=lambda ev: positions[ev.id])
-        return events
+            event = self._event([items[i] for i in members], by_id, used)
+            built.append((min(items[i].pos for i in members), event))
+        return [ev for _, ev in sorted(built, key=lambda pe: pe[0])]  # input order
 
     def _items(self, articles: Sequence[Article], story_of: Mapping[str, str]) -> list[_Item]:
         items: list[_Item] = []
@@ -212,7 +459,9 @@ class EventMerger:
             ci, cj = owner[i], owner[j]
             if ci == cj or not self._joinable(items, clusters[ci], clusters[cj]):
                 continue
-            big, small = (ci, cj) if len(clusters[ci].members) >= len(clusters[cj].members) else (cj, ci)
+            big, small = (
+                (ci, cj) if len(clusters[ci].members) >= len(clusters[cj].members) else (cj, ci)
+            )
             self._absorb(items, clusters[big], clusters.pop(small))
             for k in clusters[big].members:
                 owner[k] = big
@@ -262,7 +511,9 @@ class EventMerger:
                 into.rep_keys.add(key)
 
     # -- building an event ------------------------------------------------------------------
-    def _event(self, members: list[_Item], articles: Mapping[str, Article], used: set[str]) -> Event:
+    def _event(
+        self, members: list[_Item], articles: Mapping[str, Article], used: set[str]
+    ) -> Event:
         members = sorted(members, key=lambda it: it.order)
         first = members[0].m
         place_id = first.location.place.id if first.location else ""
@@ -283,7 +534,7 @@ class EventMerger:
                                 "story": it.story, "published": published})  # fmt: skip
             for key, cs in claims_of(it.m, art.outlet, it.story, published).items():
                 claims.setdefault(key, []).extend(cs)
-        view = self._view(eid, [it.m for it in members], claims)
+        view = self.view(eid, [it.m for it in members], claims)
         return Event(
             id=eid,
             mention=view,

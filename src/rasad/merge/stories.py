@@ -307,7 +307,9 @@ class StoryClusterer:
 
 def _anchored(mentions: Iterable[Mention]) -> list[Mention]:
     """Mentions with a date and a place that are not background."""
-    return [m for m in mentions if m.date is not None and m.location is not None and not m.historical]
+    return [
+        m for m in mentions if m.date is not None and m.location is not None and not m.historical
+    ]
 
 
 def _fmix32(h: U32) -> U32:
