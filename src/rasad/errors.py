@@ -38,3 +38,22 @@ class GoldFileError(RasadError):
     """A gold or prediction file given to ``rasad evaluate`` is malformed."""
 
     code = "gold_file"
+
+
+class ArticleTimeout(RasadError):
+    """Analysing one article took longer than the setting ``max_seconds_per_article``.
+
+    Raised inside :meth:`rasad.pipeline.Pipeline.process` and recorded there as the
+    article's problem (code ``timeout``); the batch goes on.
+    """
+
+    code = "timeout"
+
+    def __init__(self, seconds: float, stage: str | None = None) -> None:
+        where = f" (in stage {stage!r})" if stage else ""
+        super().__init__(
+            f"analysis took longer than {seconds:g} s{where}, the limit set by "
+            "max_seconds_per_article; the article is kept without mentions"
+        )
+        self.seconds = seconds
+        self.stage = stage

@@ -7,6 +7,7 @@ then passed explicitly to whatever needs them: there is no global configuration 
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import os
 import tomllib
@@ -14,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from rasad.errors import ConfigError
 
@@ -39,6 +40,31 @@ class Settings(BaseModel):
         le=1.0,
         description="share of letters that must be Arabic script for an article to be analysed",
     )
+    languages: list[str] = Field(
+        default_factory=lambda: ["ar"],
+        min_length=1,
+        description="languages analysed (ISO 639 codes); articles identified as another "
+        "language (e.g. fa, ckb, ur) are skipped with a message",
+    )
+    fallback_encodings: list[str] = Field(
+        default_factory=lambda: ["cp1256"],
+        description="encodings tried, in order, for a file or line that is not UTF-8; the "
+        "text is kept only if it then reads as Arabic script (empty: no fallback)",
+    )
+    max_seconds_per_article: float = Field(
+        default=10.0,
+        ge=0.0,
+        description="an article whose analysis takes longer is given up with a message "
+        "(0: no limit)",
+    )
+    earliest_published: dt.date = Field(
+        default=dt.date(1900, 1, 1),
+        description="publication dates before this are ignored with a warning",
+    )
+    latest_published: dt.date = Field(
+        default=dt.date(2199, 12, 31),
+        description="publication dates after this are ignored with a warning",
+    )
     min_confidence: float = Field(
         default=0.0, ge=0.0, le=1.0, description="mentions below this confidence are dropped"
     )
@@ -50,6 +76,25 @@ class Settings(BaseModel):
         default_factory=list, description="extra event-trigger YAML files"
     )
     db: str = Field(default="sqlite:///rasad.sqlite", description="database URL")
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.earliest_published > self.latest_published:
+            raise ValueError("earliest_published is after latest_published")
+        if self.published is not None and not (
+            self.earliest_published <= self.published <= self.latest_published
+        ):
+            raise ValueError(
+                f"published {self.published} is outside earliest_published.."
+                "latest_published "
+                f"({self.earliest_published}..{self.latest_published})"
+            )
+        for name in self.fallback_encodings:
+            try:
+                codecs.lookup(name)
+            except LookupError as exc:
+                raise ValueError(f"fallback_encodings: unknown encoding {name!r}") from exc
+        return self
 
 
 ENV_PREFIX = "RASAD_"

@@ -45,6 +45,10 @@ class Draft:
 NOT_EVENT_PLACE = frozenset({"origin", "source", "destination"})
 # ACLED interaction codes of armed actors (state, rebel, political and identity militias, external)
 ARMED_INTER = frozenset({1, 2, 3, 4, 8})
+# kinds whose agent may follow the trigger noun directly ("غارات التحالف")
+GENITIVE_AGENT_KINDS = frozenset({"air_strike", "shelling", "armed_clash", "attack_on_civilians"})
+# kinds whose two sides an article names with "بين X و Y"
+BETWEEN_KINDS = frozenset({"armed_clash", "agreement", "riot"})
 # ACLED's interaction code of civilians, and kinds where civilians may be the doers
 CIVILIANS_INTER = 7
 PASSIVE_KINDS = frozenset({"displacement", "protest", "riot", "surrender", "defection"})
@@ -171,6 +175,18 @@ class ArgumentFinder:
                 return True
         return False
 
+    def member_of(self, actor: ActorSpan, sent: Sentence) -> bool:
+        """ "عناصر من قسد", "23 عنصراً من التنظيم": the group people belong to."""
+        before = self.words_before(actor.span.start, 4, self.sentence_token_floor(sent))
+        flat = [c for cands in before for c in cands]
+        if not flat or (
+            "من" not in flat[-2:]
+            and not self.tokens.words[self.tok_containing(actor.span.start)].startswith("من")
+        ):
+            return False
+        people = self.rules.counts.people | self.rules.counts.singular_people
+        return any(c in people or c.isdigit() for c in flat)
+
     def speaks(self, place: PlaceSpan, sent: Sentence) -> bool:
         """ "قالت دمشق": a capital as the voice of its government."""
         if place.cue:
@@ -277,9 +293,13 @@ class ArgumentFinder:
         def marked(a: ActorSpan, words: frozenset[str], n: int = 2) -> bool:
             return self.preceded_by(a.span.start, words, n, sent)
 
-        # "بين X و Y"
+        # "اشتباكات بين X و Y" (not "التسلل بين المدنيين")
         for i, a in enumerate(actors[:-1]):
-            if marked(a, roles.between, 2):
+            if (
+                kind in BETWEEN_KINDS
+                and 0 <= a.span.start - trig.span.end < 60
+                and marked(a, roles.between, 2)
+            ):
                 b = next((x for x in actors[i + 1 :] if x.actor.id != a.actor.id), None)
                 if b is not None:
                     return a, b
@@ -296,8 +316,15 @@ class ArgumentFinder:
         agents = [
             a
             for a in actors
-            if marked(a, roles.agent_markers, 2) and abs(a.span.start - trig.span.start) < 80
+            if marked(a, roles.agent_markers, 2) and abs(a.span.start - trig.span.start) < 150
         ]
+        if kind in GENITIVE_AGENT_KINDS:
+            # "غارات التحالف", "ضربات للتحالف", "قصف قوات النظام": the strike's owner
+            owner = next((a for a in after if a.span.start - trig.span.end <= 3), None)
+            if owner is not None and not self.member_of(owner, sent):
+                agents = [owner]
+        # "مقتل 23 عنصراً من التنظيم", "عناصر سابقة من تنظيم الدولة": members, not doers
+        before = [a for a in before if not self.member_of(a, sent)]
         if agents:
             a1 = min(agents, key=lambda a: abs(a.span.start - trig.span.start))
         elif before:
@@ -325,6 +352,8 @@ class ArgumentFinder:
                 if a1 is not None and a1.actor.id == "civilians":
                     a1 = None
                 a2 = civ
+        if a2 is None and kind in roles.civilian_victim_kinds:
+            a2 = next((a for a in actors if a.actor.id == "civilians" and a is not a1), None)
         if a1 is None:
             # the speaker may be the doer: "أعلنت مجموعات عشائرية عن طرد قسد"
             a1 = next(
@@ -353,6 +382,10 @@ class ArgumentFinder:
                 if cand in c.cues:
                     key = c.cues[cand]
                     return key if key in c.accepts.get(kind, ()) else None
+        after_key = self._cue_after(num, sent)
+        if after_key is not None:
+            # "15 مدنياً قُتلوا", "10 أشخاص أصيبوا"
+            return after_key if after_key in c.accepts.get(kind, ()) else None
         if kind in c.needs_cue:
             return None
         # "قبل أن يرتفع لاحقاً إلى 100", or a number of people
@@ -393,6 +426,18 @@ class ArgumentFinder:
             elif any(x in c.unnumbered for x in nxt[:2]):
                 found.append((offset, key, None))
         return found
+
+    def _cue_after(self, num: NumberSpan, sent: Sentence) -> str | None:
+        """A death or injury verb right after the counted noun."""
+        end = num.noun_end if num.noun_end is not None else num.span.end
+        i = self.tok_index(end)
+        hi = min(self.tok_index(sent.end), i + 2)
+        for k in range(i, hi):
+            for cand in self.tokens.candidates[k]:
+                key = self.rules.counts.cues.get(cand)
+                if key in ("killed", "injured"):
+                    return key
+        return None
 
     def is_update(self, num: NumberSpan, sent: Sentence) -> bool:
         """ "ارتفع العدد إلى 100": a figure that replaces earlier ones ("في وقت سابق" does not)."""

@@ -45,6 +45,7 @@ class EventDetector:
         drafts = self._drafts(article, finder)
         self._assign_counts(article, finder, drafts)
         self._singular_counts(finder, drafts)
+        self._inherit_agents(drafts)
         merged = self._merge(drafts, finder)
         article.mentions = [self._code(article, d, n) for n, d in enumerate(merged, start=1)]
 
@@ -164,6 +165,24 @@ class EventDetector:
             if k in by_sentence:
                 return by_sentence[k]
         return None
+
+    def _inherit_agents(self, drafts: list[Draft]) -> None:
+        """A strike or attack with no named doer continues the previous report's doer
+        ("... شنتها طائرات النظام. وقُتل 15 مدنياً في غارات على دوما")."""
+        last: Draft | None = None
+        for d in sorted(drafts, key=lambda x: x.trigger.span.start):
+            family = self.kinds.kinds[d.kind].family
+            if (
+                d.actor1 is None
+                and family in VIOLENT_FAMILIES
+                and last is not None
+                and last.actor1 is not None
+                and 0 < d.sentence.index - last.sentence.index <= 3
+                and (d.actor2 is None or d.actor2.actor.id != last.actor1.actor.id)
+            ):
+                d.actor1 = last.actor1
+            if family in VIOLENT_FAMILIES and d.actor1 is not None:
+                last = d
 
     def _singular_counts(self, finder: ArgumentFinder, drafts: list[Draft]) -> None:
         c = self.rules.counts

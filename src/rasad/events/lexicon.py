@@ -161,6 +161,7 @@ class RoleRules:
     between: frozenset[str]
     loser_markers: frozenset[str]
     civilians_kinds: frozenset[str]
+    civilian_victim_kinds: frozenset[str]
 
 
 @dataclass(slots=True, frozen=True)
@@ -241,6 +242,7 @@ class EventRules:
                 between=norm_set(r["between"]),
                 loser_markers=norm_set(r["loser_markers"]),
                 civilians_kinds=frozenset(r["civilians_kinds"]),
+                civilian_victim_kinds=frozenset(r.get("civilian_victim_kinds", [])),
             ),
         )
 

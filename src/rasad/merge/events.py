@@ -92,7 +92,8 @@ class EventConfig:
     near_km: Mapping[int, float]
     same_admin3: bool
     region_km: float
-    region_features: frozenset[str]
+    distinct_settlements: frozenset[str]
+    region_levels: Mapping[str, str]
     strict_families: frozenset[str]
     kind_links: frozenset[frozenset[str]]
     swap_families: frozenset[str]
@@ -115,7 +116,8 @@ class EventConfig:
                 near_km={int(k): float(v) for k, v in data["near_km"].items()},
                 same_admin3=bool(data["same_admin3"]),
                 region_km=float(data["region_km"]),
-                region_features=frozenset(map(str, data["region_features"])),
+                distinct_settlements=frozenset(map(str, data.get("distinct_settlements") or [])),
+                region_levels={str(k): str(v) for k, v in data["region_levels"].items()},
                 strict_families=frozenset(map(str, data.get("strict_families") or [])),
                 kind_links=frozenset(
                     frozenset(map(str, pair)) for pair in data.get("kind_links") or []
@@ -219,16 +221,17 @@ class Matcher:
 
     # -- places and dates -------------------------------------------------------------------
     def region(self, loc: Location) -> bool:
-        return loc.precision >= 3 or loc.place.feature_type in self.config.region_features
+        return loc.precision >= 3 or loc.place.feature_type in self.config.region_levels
 
     def contains(self, big: Location, small: Location) -> bool:
+        """Whether a region-like place contains another (by its administrative level)."""
         b, s = big.place, small.place
-        if b.feature_type == "country" or (b.admin1 is None and b.country != "SY"):
+        level = self.config.region_levels.get(b.feature_type, "admin1")
+        if level == "country" or (b.admin1 is None and b.country != "SY"):
             return s.country == b.country
-        if b.feature_type == "district" and b.admin2:
-            return s.admin2 == b.admin2
-        if b.admin1:
-            return s.admin1 == b.admin1
+        own = getattr(b, level)
+        if own:
+            return bool(getattr(s, level) == own and s.admin1 == b.admin1)
         return haversine_km(b.lat, b.lon, s.lat, s.lon) <= self.config.region_km
 
     def _places(self, l1: Location, l2: Location) -> float | None:
@@ -240,6 +243,13 @@ class Matcher:
         if r1 or r2:
             inside = (r1 and self.contains(l1, l2)) or (r2 and self.contains(l2, l1))
             return w.contained_place if inside else None
+        settlements = self.config.distinct_settlements
+        if (
+            l1.precision == 1 == l2.precision
+            and p1.feature_type in settlements
+            and p2.feature_type in settlements
+        ):
+            return None  # two named towns or villages: two places
         limit = self.config.near_km.get(max(l1.precision, l2.precision), 0.0)
         d = haversine_km(p1.lat, p1.lon, p2.lat, p2.lon)
         if d <= limit:

@@ -8,9 +8,9 @@ both near-linear in the number of articles:
   kept when the estimated Jaccard similarity reaches ``copy_jaccard``;
 - **rewrites** (a spun rewrite shares few shingles with its model): candidates are
   articles whose mentions share a signature key (kind family, day, governorate) and that
-  were published within a few days of each other; a pair is one story when most of their
-  dated, placed mentions report the same happenings (``same_event``) *and* the texts share
-  passages (distinct word n-grams) or are close in character TF-IDF space.
+  were published within a few days of each other; a pair is one story when one article
+  reports a good share of the other's dated, placed mentions (``same_event``) *and* the
+  texts share passages (distinct word n-grams) or are close in character TF-IDF space.
 
 The result maps every article id to a story id: the smallest article id of its group.
 """
@@ -50,7 +50,7 @@ class RewriteConfig:
     min_shared_ngrams: int = 18
     min_shared_ratio: float = 0.05
     tfidf_cosine: float = 0.55
-    min_event_overlap: float = 0.3
+    min_event_overlap: float = 0.4
     idf_bits: int = 22
     max_block: int = 400
 
@@ -63,6 +63,7 @@ class StoryConfig:
     lsh_threshold: float = 0.5
     copy_jaccard: float = 0.5
     min_shingles: int = 40
+    minhash_sample: int = 4
     rewrite: RewriteConfig = field(default_factory=RewriteConfig)
 
     @classmethod
@@ -158,12 +159,11 @@ class StoryClusterer:
         found: dict[tuple[int, int], StoryLink] = {}
         for i, j, jac in self._copies(articles, prints):
             found[(i, j)] = StoryLink(articles[i].id, articles[j].id, "copy", jaccard=jac)
-        df = self._document_frequencies(prints)
+        candidates = [ij for ij in self._rewrite_candidates(articles) if ij not in found]
+        df = self._document_frequencies(prints) if candidates else np.zeros(1, np.int32)
         words: dict[int, U32] = {}
         vocab: dict[str, int] = {}
-        for i, j in self._rewrite_candidates(articles):
-            if (i, j) in found:
-                continue
+        for i, j in candidates:
             link = self._rewrite(articles, prints, df, words, vocab, i, j)
             if link is not None:
                 found[(i, j)] = link
@@ -184,8 +184,12 @@ class StoryClusterer:
         return _Print(grams.astype(np.uint32), counts.astype(np.int64))
 
     def _minhash(self, p: _Print) -> MinHash:
-        hv = _fmix32(p.grams).reshape(-1, 1)
-        values = (hv * self._perm_a + self._perm_b).min(axis=0)
+        hv = _fmix32(p.grams)
+        rate = self.config.minhash_sample
+        if rate > 1:  # a consistent sample of the shingles (same shingles kept in every text)
+            kept = hv[(hv >> np.uint32(24)) % np.uint32(rate) == 0]
+            hv = kept if len(kept) else hv
+        values = (hv.reshape(-1, 1) * self._perm_a + self._perm_b).min(axis=0)
         return MinHash(
             num_perm=self.config.num_perm,
             seed=self.config.seed,
@@ -271,19 +275,20 @@ class StoryClusterer:
         )  # fmt: skip
 
     def event_overlap(self, a: Article, b: Article) -> float:
-        """Share of both articles' dated, placed mentions that the other also reports."""
+        """How much of one article's dated, placed mentions the other also reports (the
+        larger of the two shares: a rewrite may add background, or drop it)."""
         ma, mb = _anchored(a.mentions), _anchored(b.mentions)
         if not ma or not mb:
             return 0.0
         hit_a = sum(1 for x in ma if any(self.same_event(x, y) for y in mb))
         hit_b = sum(1 for y in mb if any(self.same_event(x, y) for x in ma))
-        return (hit_a + hit_b) / (len(ma) + len(mb))
+        return max(hit_a / len(ma), hit_b / len(mb))
 
     def _document_frequencies(self, prints: list[_Print]) -> npt.NDArray[np.int32]:
         mask = np.uint32((1 << self.config.rewrite.idf_bits) - 1)
         df = np.zeros(1 << self.config.rewrite.idf_bits, dtype=np.int32)
         for p in prints:
-            df[np.unique(p.grams & mask)] += 1
+            df[p.grams & mask] += 1  # a repeated bucket counts once per text, as it should
         return df
 
     def _cosine(
