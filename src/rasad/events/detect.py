@@ -25,6 +25,7 @@ from rasad.model import (
     PlaceSpan,
     Qualifier,
     Sentence,
+    Span,
     TriggerSpan,
 )
 
@@ -194,7 +195,8 @@ class EventDetector:
             if d.kind in c.needs_cue and c.cues.get(first) != key:
                 continue
             if finder.singular_after(d.trigger, d.sentence):
-                one = NumberSpan(d.trigger.span, 1, 1, 1, "exact", "count")
+                at = d.trigger.span.end
+                one = NumberSpan(Span(at, at, ""), 1, 1, 1, "exact", "count")
                 d.counts[key] = [one]
 
     # -- merging within the article ---------------------------------------------------------------
@@ -424,7 +426,9 @@ class EventDetector:
         counts: dict[str, Count] = {}
         claims: dict[str, list[Count]] = {}
         for key, nums in d.counts.items():
-            ordered = sorted(set(nums), key=lambda x: x.span.start)
+            # figures read from the text beat those inferred from a singular noun or a cue
+            read = [n for n in set(nums) if n.span.end > n.span.start]
+            ordered = sorted(read or set(nums), key=lambda x: x.span.start)
             all_claims = [_count(x) for x in ordered]
             chosen = ordered[-1] if key in d.updated else _most_informative(ordered)
             counts[key] = _count(chosen)

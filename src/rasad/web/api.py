@@ -4,7 +4,8 @@ Every route is a GET (the API is read-only); filters are validated here and reac
 database only as bound parameters (see :mod:`rasad.web.query`).
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: FastAPI reads the local Annotated aliases
+# (Filters, Limit, Offset) of the route functions at run time.
 
 import datetime as dt
 import io
