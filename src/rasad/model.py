@@ -247,6 +247,7 @@ class Mention:
     claims: dict[str, list[Count]] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     sentence: int | None = None
+    raw_score: float = 0.0  # the detector's score before calibration
 
 
 @dataclass(slots=True)

@@ -8,16 +8,22 @@ order; a failure inside one article is recorded on it and the batch goes on.
 from __future__ import annotations
 
 import datetime as dt
+import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import IO, TYPE_CHECKING
+from types import FrameType, TracebackType
+from typing import IO, TYPE_CHECKING, Any
 
+from rasad.errors import ArticleTimeout
+from rasad.events.calibration import ConfidenceMap
 from rasad.events.detect import EventDetector
 from rasad.events.lexicon import EventRules, KindTable, TriggerLexicon
 from rasad.events.triggers import Tokens, TriggerRecognizer
+from rasad.ingest.language import LanguageProfiles
 from rasad.ingest.reader import ArticleReader, Item
 from rasad.model import Article, Problem, Sentence
 from rasad.settings import Settings
@@ -100,7 +106,10 @@ class Resources:
     @cached_property
     def detector(self) -> EventDetector:
         return EventDetector(
-            EventRules.load(self.normalizer), KindTable.load(), attribution=self.attribution
+            EventRules.load(self.normalizer),
+            KindTable.load(),
+            attribution=self.attribution,
+            calibration=ConfidenceMap.load() if self.settings.calibrated else None,
         )
 
     def attribution(self, article: Article, sent: Sentence) -> str | None:
@@ -109,6 +118,17 @@ class Resources:
             return None
         start, end = found[0], found[1]
         return article.norm_span(start, end).text
+
+    @cached_property
+    def languages(self) -> LanguageProfiles:
+        return LanguageProfiles.load()
+
+    def reader(self, stdin: IO[str] | None = None) -> ArticleReader:
+        """An input reader sharing these resources (HTML extractor, language profiles)."""
+        return ArticleReader(
+            self.settings, html_extractor=self.html_extractor, stdin=stdin,
+            languages=self.languages,
+        )
 
     @cached_property
     def html(self) -> HtmlExtractor:
@@ -124,7 +144,7 @@ class Resources:
     def warm(self) -> None:
         """Load everything now (start-up cost paid once, e.g. before timing a run)."""
         for name in ("cleaner", "segmentation", "numbers", "times", "places", "actors",
-                     "sources", "triggers", "detector"):
+                     "sources", "triggers", "detector", "languages"):
             getattr(self, name)
 
 
@@ -181,23 +201,30 @@ class Pipeline:
             article.mentions = [m for m in article.mentions if m.confidence >= threshold]
 
     def process(self, article: Article) -> Article:
-        """Run every stage; an exception is recorded on the article, which keeps no mentions."""
-        for name, stage in self.stages():
-            try:
-                stage(article)
-            except Exception as exc:  # one article's failure must not stop the batch
-                article.mentions = []
-                article.problems.append(
-                    Problem(
-                        "stage_failed",
-                        f"stage {name!r} failed: {type(exc).__name__}: {exc}; "
-                        f"at {traceback.extract_tb(exc.__traceback__)[-1].filename.rsplit('/', 1)[-1]}"
-                        f":{traceback.extract_tb(exc.__traceback__)[-1].lineno}",
-                        article.source or article.id,
-                        stage=name,
-                    )
-                )
-                break
+        """Run every stage; a failure is recorded on the article, which keeps no mentions.
+
+        An exception in a stage is a ``stage_failed`` problem; running past the setting
+        ``max_seconds_per_article`` is a ``timeout`` problem (see :class:`Deadline`).
+        """
+        stage_name = ""
+        try:
+            with Deadline(self.resources.settings.max_seconds_per_article) as deadline:
+                for stage_name, stage in self.stages():
+                    deadline.stage = stage_name
+                    try:
+                        stage(article)
+                    except ArticleTimeout:
+                        raise
+                    except Exception as exc:  # one article's failure must not stop the batch
+                        article.mentions = []
+                        article.problems.append(_stage_problem(article, stage_name, exc))
+                        break
+                    deadline.check()
+        except ArticleTimeout as exc:
+            article.mentions = []
+            article.problems.append(
+                Problem("timeout", str(exc), article.source or article.id, stage=exc.stage or stage_name)
+            )
         return article
 
     def run(
@@ -207,9 +234,7 @@ class Pipeline:
         stdin: IO[str] | None = None,
     ) -> Iterator[Item]:
         """Read and process inputs in order, yielding processed articles and skipped inputs."""
-        reader = ArticleReader(
-            self.resources.settings, html_extractor=self.resources.html_extractor, stdin=stdin
-        )
+        reader = self.resources.reader(stdin)
         stats = stats if stats is not None else RunStats()
         for item in reader.read(inputs):
             if isinstance(item, Problem):
@@ -223,6 +248,82 @@ class Pipeline:
             if any(p.code == "stage_failed" for p in item.problems):
                 stats.failed += 1
             yield item
+
+
+def _stage_problem(article: Article, name: str, exc: Exception) -> Problem:
+    last = traceback.extract_tb(exc.__traceback__)[-1]
+    return Problem(
+        "stage_failed",
+        f"stage {name!r} failed: {type(exc).__name__}: {exc}; "
+        f"at {last.filename.rsplit('/', 1)[-1]}:{last.lineno}",
+        article.source or article.id,
+        stage=name,
+    )
+
+
+class Deadline:
+    """A time limit on one article's analysis (``with Deadline(seconds) as d: ...``).
+
+    On the main thread of a platform with ``signal.setitimer`` a one-shot ``SIGALRM``
+    interrupts a stage that runs too long (the handler raises :class:`ArticleTimeout`;
+    long regular-expression matches check for signals too). Elsewhere — another thread,
+    e.g. a web server's worker — only :meth:`check`, called between stages, enforces it.
+    The handler and any timer that was running before are restored on exit. At most one
+    :class:`ArticleTimeout` is raised per deadline. ``seconds`` of 0 means no limit.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._end = 0.0
+        self._armed = False
+        self._previous: Any = None
+        self._previous_timer = (0.0, 0.0)
+        self._started = 0.0
+        self._uses_signal = False
+        self.stage: str | None = None  # the running stage, named in the timeout message
+
+    def __enter__(self) -> Deadline:
+        if self.seconds <= 0:
+            return self
+        self._started = time.monotonic()
+        self._end = self._started + self.seconds
+        self._uses_signal = (
+            hasattr(signal, "setitimer")
+            and threading.current_thread() is threading.main_thread()
+        )
+        if self._uses_signal:
+            self._previous = signal.signal(signal.SIGALRM, self._on_alarm)
+            self._previous_timer = signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        self._armed = True
+        return self
+
+    def _on_alarm(self, signum: int, frame: FrameType | None) -> None:
+        if self._armed:
+            self._armed = False
+            raise ArticleTimeout(self.seconds, self.stage)
+
+    def check(self) -> None:
+        """Raise :class:`ArticleTimeout` if the time is up (once)."""
+        if self._armed and time.monotonic() > self._end:
+            self._armed = False
+            raise ArticleTimeout(self.seconds, self.stage)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self._armed = False
+        finally:
+            if self._uses_signal:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, self._previous)
+                delay, interval = self._previous_timer
+                if delay > 0:  # someone else's timer was running: give it its remaining time
+                    left = delay - (time.monotonic() - self._started)
+                    signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6), interval)
 
 
 def _segment(article: Article, rules: SegmentationRules) -> None:

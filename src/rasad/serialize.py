@@ -40,6 +40,7 @@ def mention_json(m: Mention) -> dict[str, Any]:
             else None
         ),
         "confidence": m.confidence,
+        "raw_score": m.raw_score,
         "notes": m.notes,
     }
 
@@ -116,6 +117,7 @@ def mention_from_json(doc: dict[str, Any]) -> Mention:
         historical=bool(doc.get("historical")),
         evidence=[Evidence(int(e["start"]), int(e["end"]), str(e["text"])) for e in doc["evidence"]],
         confidence=float(doc.get("confidence") or 0.0),
+        raw_score=float(doc.get("raw_score") or 0.0),
         trigger=Span(int(trig["start"]), int(trig["end"]), str(trig["text"])) if trig else None,
         weekday=doc.get("weekday"),
         framing=list(doc.get("framing") or []),

@@ -66,7 +66,10 @@ class Settings(BaseModel):
         description="publication dates after this are ignored with a warning",
     )
     min_confidence: float = Field(
-        default=0.0, ge=0.0, le=1.0, description="mentions below this confidence are dropped"
+        default=0.1,
+        ge=0.0,
+        le=1.0,
+        description="mentions below this calibrated confidence are dropped (0 keeps all)",
     )
     extra_actors: list[Path] = Field(default_factory=list, description="extra actor YAML files")
     extra_places: list[Path] = Field(
@@ -76,6 +79,9 @@ class Settings(BaseModel):
         default_factory=list, description="extra event-trigger YAML files"
     )
     db: str = Field(default="sqlite:///rasad.sqlite", description="database URL")
+    calibrated: bool = Field(
+        default=True, description="map raw scores to calibrated confidence (calibration.json)"
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -29,17 +29,24 @@ from rasad.model import (
     TriggerSpan,
 )
 
+# raw detector score -> calibrated confidence
+Calibration = Callable[[float], float]
 # (article, sentence) -> who the sentence attributes its claim to, or None
 Attribution = Callable[[Article, Sentence], str | None]
 
 
 class EventDetector:
     def __init__(
-        self, rules: EventRules, kinds: KindTable, attribution: Attribution | None = None
+        self,
+        rules: EventRules,
+        kinds: KindTable,
+        attribution: Attribution | None = None,
+        calibration: Calibration | None = None,
     ) -> None:
         self.rules = rules
         self.kinds = kinds
         self.attribution = attribution
+        self.calibration = calibration
 
     def __call__(self, article: Article, tokens: Tokens) -> None:
         finder = ArgumentFinder(article, tokens, self.rules)
@@ -371,6 +378,7 @@ class EventDetector:
     # -- coding -------------------------------------------------------------------------------------
     def _code(self, article: Article, d: Draft, n: int) -> Mention:
         on = self._date(article, d)
+        raw = self._confidence(d)
         counts, claims = self._counts(d)
         location = (
             Location(
@@ -404,7 +412,8 @@ class EventDetector:
             attributed_to=d.attributed_to,
             historical=d.historical,
             evidence=evidence,
-            confidence=self._confidence(d),
+            confidence=self.calibration(raw) if self.calibration else raw,
+            raw_score=raw,
             trigger=d.trigger.span,
             weekday=d.time.weekday if d.time else None,
             framing=framing,
