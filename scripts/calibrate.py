@@ -1,4 +1,5 @@
-"""Fit the mapping from the detector's raw score to a calibrated confidence.
+"""Fit the confidence model: a logistic model over each mention's features, then a
+monotone map from its output to the observed share of right mentions.
 
     .venv/bin/python scripts/calibrate.py
 
@@ -19,16 +20,22 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+import numpy as np  # noqa: E402
+
 from rasad.evaluate import Scorer  # noqa: E402
+from rasad.events.calibration import ConfidenceModel  # noqa: E402
 from rasad.ingest.reader import ArticleReader  # noqa: E402
-from rasad.model import Article  # noqa: E402
+from rasad.model import Article, Mention  # noqa: E402
 from rasad.pipeline import Pipeline, Resources  # noqa: E402
 from rasad.serialize import mention_json  # noqa: E402
 from rasad.settings import Settings  # noqa: E402
 
 SETS: list[tuple[Path | None, Path]] = [
     (ROOT.parent / "shared" / "dev" / "input.jsonl", ROOT.parent / "shared" / "dev" / "gold.jsonl"),
-    (ROOT / "tests" / "data" / "devset" / "input.jsonl", ROOT / "tests" / "data" / "devset" / "gold.jsonl"),
+    (
+        ROOT / "tests" / "data" / "devset" / "input.jsonl",
+        ROOT / "tests" / "data" / "devset" / "gold.jsonl",
+    ),
 ]
 
 
@@ -47,10 +54,10 @@ def seed_lines() -> list[str]:
     ]
 
 
-def observations(res: Resources) -> list[tuple[float, int]]:
+def observations(res: Resources) -> list[tuple[dict[str, float], int]]:
     pipeline = Pipeline(res)
     reader = ArticleReader(res.settings)
-    obs: list[tuple[float, int]] = []
+    obs: list[tuple[dict[str, float], int]] = []
     seeds_gold = ROOT.parent / "shared" / "spec" / "gold" / "seeds.gold.jsonl"
     for inp, gold in [(None, seeds_gold), *SETS]:
         if inp is None:
@@ -61,14 +68,15 @@ def observations(res: Resources) -> list[tuple[float, int]]:
             continue
         if not lines:
             continue
-        preds: list[dict[str, Any]] = []
+        mentions: list[Mention] = []
         for line in lines:
             item = reader._jsonl_line(line, str(inp or "seeds"))
             if isinstance(item, Article):
-                preds.extend(mention_json(m) for m in pipeline.process(item).mentions)
+                mentions.extend(pipeline.process(item).mentions)
+        preds = [mention_json(m) for m in mentions]
         report = Scorer(res.normalizer).score(read(gold), preds)
         wrong = {x.split()[0] for x in report.unmatched_pred}
-        obs.extend((p["raw_score"], int(p["id"] not in wrong)) for p in preds if not p["historical"])
+        obs.extend((m.features, int(m.id not in wrong)) for m in mentions if not m.historical)
     return obs
 
 
@@ -90,9 +98,28 @@ def isotonic(points: list[tuple[float, int]]) -> list[tuple[float, float, int]]:
     return [(round(u, 3), round(s / n, 3), int(n)) for u, s, n in merged]
 
 
+def fit_logistic(
+    obs: list[tuple[dict[str, float], int]], l2: float = 1.0, steps: int = 3000
+) -> dict[str, float]:
+    """L2-regularised logistic regression by gradient descent (numpy)."""
+    names = sorted({k for f, _ in obs for k in f})
+    x = np.array([[f.get(k, 0.0) for k in names] for f, _ in obs])
+    y = np.array([float(v) for _, v in obs])
+    w = np.zeros(len(names))
+    reg = np.array([0.0 if k == "bias" else l2 for k in names])
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        grad = x.T @ (p - y) / len(y) + reg * w / len(y)
+        w -= 0.5 * grad
+    return {k: round(float(v), 4) for k, v in zip(names, w, strict=True)}
+
+
 def main() -> int:
-    res = Resources(Settings(min_confidence=0.0))
-    obs = observations(res)
+    res = Resources(Settings(min_confidence=0.0, calibrated=False))
+    feats = observations(res)
+    weights = fit_logistic(feats)
+    model = ConfidenceModel(weights)
+    obs = [(model(f), y) for f, y in feats]
     blocks = isotonic(obs)
     out = {
         "meta": {
@@ -103,6 +130,7 @@ def main() -> int:
             "the seeds, shared/dev and tests/data/devset",
             "licence": "Apache-2.0",
         },
+        "weights": weights,
         "points": [{"raw_max": u, "confidence": r, "n": n} for u, r, n in blocks],
     }
     path = ROOT / "src" / "rasad" / "data" / "calibration.json"
@@ -110,7 +138,9 @@ def main() -> int:
     right = sum(y for _, y in obs)
     print(f"{len(obs)} mentions, {right} right; {len(blocks)} blocks -> {path}")
     for u, r, n in blocks:
-        print(f"  raw <= {u:.2f}: {r:.2f} right ({n})")
+        print(f"  model <= {u:.2f}: {r:.2f} right ({n})")
+    for k, v in sorted(weights.items(), key=lambda kv: -abs(kv[1])):
+        print(f"  {k:>24} {v:+.3f}")
     return 0
 
 

@@ -99,7 +99,7 @@ def test_anaphora_follows_the_article(resources: Resources) -> None:
 
 
 def test_weapon_named_with_the_attack_is_not_a_second_event(resources: Resources) -> None:
-    text = "تجددت المواجهات في محيط قرية حميمة إثر استهداف التنظيم لمنازل المدنيين بالرشاشات الثقيلة."
+    text = "تجددت المواجهات في محيط قرية حميمة إثر استهداف قسد لمنازل المدنيين بالرشاشات الثقيلة."
     found = kinds(mentions(text, resources))
     assert "shelling" not in found
     assert "attack_on_civilians" in found

@@ -248,6 +248,7 @@ class Mention:
     notes: dict[str, str] = field(default_factory=dict)
     sentence: int | None = None
     raw_score: float = 0.0  # the detector's score before calibration
+    features: dict[str, float] = field(default_factory=dict)  # what the score was made from
 
 
 @dataclass(slots=True)

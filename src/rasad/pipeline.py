@@ -19,7 +19,7 @@ from types import FrameType, TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
 from rasad.errors import ArticleTimeout
-from rasad.events.calibration import ConfidenceMap
+from rasad.events.calibration import ConfidenceMap, ConfidenceModel
 from rasad.events.detect import EventDetector
 from rasad.events.lexicon import EventRules, KindTable, TriggerLexicon
 from rasad.events.triggers import Tokens, TriggerRecognizer
@@ -110,6 +110,7 @@ class Resources:
             KindTable.load(),
             attribution=self.attribution,
             calibration=ConfidenceMap.load() if self.settings.calibrated else None,
+            scorer=ConfidenceModel.load() if self.settings.calibrated else None,
         )
 
     def attribution(self, article: Article, sent: Sentence) -> str | None:
@@ -150,6 +151,9 @@ class Resources:
 
 Stage = Callable[[Article], None]
 
+#: Problem codes that mean an article's analysis did not finish (counted as failed).
+FAILURE_CODES = frozenset({"stage_failed", "timeout"})
+
 
 @dataclass(slots=True)
 class RunStats:
@@ -172,6 +176,7 @@ class Pipeline:
 
     def __init__(self, resources: Resources) -> None:
         self.resources = resources
+        self._warm = False
 
     def stages(self) -> list[tuple[str, Stage]]:
         r = self.resources
@@ -206,10 +211,14 @@ class Pipeline:
         An exception in a stage is a ``stage_failed`` problem; running past the setting
         ``max_seconds_per_article`` is a ``timeout`` problem (see :class:`Deadline`).
         """
+        if not self._warm:  # load every resource before the first clock starts
+            self.resources.warm()
+            self._warm = True
+        stages = self.stages()
         stage_name = ""
         try:
             with Deadline(self.resources.settings.max_seconds_per_article) as deadline:
-                for stage_name, stage in self.stages():
+                for stage_name, stage in stages:
                     deadline.stage = stage_name
                     try:
                         stage(article)
@@ -245,7 +254,7 @@ class Pipeline:
             stats.read += 1
             stats.chars += len(item.text)
             stats.mentions += len(item.mentions)
-            if any(p.code == "stage_failed" for p in item.problems):
+            if any(p.code in FAILURE_CODES for p in item.problems):
                 stats.failed += 1
             yield item
 

@@ -5,12 +5,44 @@ observed at that score on the development sets (``data/calibration.json``, fitte
 from __future__ import annotations
 
 import json
+import math
 from bisect import bisect_left
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from rasad.errors import DataFileError
+
+
+@dataclass(slots=True, frozen=True)
+class ConfidenceModel:
+    """Logistic model over a mention's features; weights fitted on the gold sets."""
+
+    weights: dict[str, float]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ConfidenceModel | None:
+        doc = _read(path)
+        weights = doc.get("weights")
+        if not weights:
+            return None
+        return cls({str(k): float(v) for k, v in weights.items()})
+
+    def __call__(self, features: dict[str, float]) -> float:
+        z = sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _read(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        raw = resources.files("rasad.data").joinpath("calibration.json").read_text("utf-8")
+    else:
+        raw = path.read_text("utf-8")
+    doc = json.loads(raw)
+    if not isinstance(doc, dict):
+        raise DataFileError("calibration.json must hold an object")
+    return doc
 
 
 @dataclass(slots=True, frozen=True)
@@ -22,11 +54,7 @@ class ConfidenceMap:
 
     @classmethod
     def load(cls, path: Path | None = None) -> ConfidenceMap:
-        if path is None:
-            raw = resources.files("rasad.data").joinpath("calibration.json").read_text("utf-8")
-        else:
-            raw = path.read_text("utf-8")
-        points = json.loads(raw).get("points") or []
+        points = _read(path).get("points") or []
         if not points:
             raise DataFileError("calibration.json has no points: run scripts/calibrate.py")
         uppers = tuple(float(p["raw_max"]) for p in points)

@@ -29,6 +29,8 @@ from rasad.model import (
     TriggerSpan,
 )
 
+# features of a draft -> probability that it is right (fitted model)
+Scorer = Callable[[dict[str, float]], float]
 # raw detector score -> calibrated confidence
 Calibration = Callable[[float], float]
 # (article, sentence) -> who the sentence attributes its claim to, or None
@@ -42,11 +44,13 @@ class EventDetector:
         kinds: KindTable,
         attribution: Attribution | None = None,
         calibration: Calibration | None = None,
+        scorer: Scorer | None = None,
     ) -> None:
         self.rules = rules
         self.kinds = kinds
         self.attribution = attribution
         self.calibration = calibration
+        self.scorer = scorer
 
     def __call__(self, article: Article, tokens: Tokens) -> None:
         finder = ArgumentFinder(article, tokens, self.rules)
@@ -378,7 +382,7 @@ class EventDetector:
     # -- coding -------------------------------------------------------------------------------------
     def _code(self, article: Article, d: Draft, n: int) -> Mention:
         on = self._date(article, d)
-        raw = self._confidence(d)
+        raw, feats = self._confidence(d)
         counts, claims = self._counts(d)
         location = (
             Location(
@@ -414,6 +418,7 @@ class EventDetector:
             evidence=evidence,
             confidence=self.calibration(raw) if self.calibration else raw,
             raw_score=raw,
+            features=feats,
             trigger=d.trigger.span,
             weekday=d.time.weekday if d.time else None,
             framing=framing,
@@ -445,17 +450,45 @@ class EventDetector:
                 claims[key] = all_claims
         return counts, claims
 
-    @staticmethod
-    def _confidence(d: Draft) -> float:
-        score = 0.35 + 0.35 * d.trigger.weight
-        score += 0.1 if d.place is not None and not d.place_inherited else 0.0
-        score -= 0.1 if d.place is None else 0.0
-        score += 0.05 if d.actor1 is not None else 0.0
-        score += 0.05 if d.time is not None else 0.0
-        score += 0.05 if d.counts else 0.0
-        score += 0.05 if d.support > 1 else 0.0
-        score -= 0.1 if d.sentence.heading and d.support == 1 else 0.0
-        return round(min(0.99, max(0.05, score)), 2)
+    def _features(self, d: Draft) -> dict[str, float]:
+        """What the confidence model looks at (names are keys of calibration.json)."""
+        place = d.place
+        family = self.kinds.kinds[d.kind].family
+        return {
+            "bias": 1.0,
+            "trigger_weight": d.trigger.weight,
+            "place_exact": float(
+                place is not None and not d.place_inherited and place.precision == 1
+            ),
+            "place_near": float(
+                place is not None and not d.place_inherited and place.precision == 2
+            ),
+            "place_region": float(
+                place is not None and not d.place_inherited and place.precision == 3
+            ),
+            "place_inherited": float(d.place_inherited),
+            "actor1": float(d.actor1 is not None),
+            "actor2": float(d.actor2 is not None),
+            "time_in_sentence": float(d.time is not None and not d.time_inherited),
+            "counts": float(bool(d.counts)),
+            "support": float(min(d.support, 4) - 1),
+            "heading_only": float(d.sentence.heading and d.support == 1),
+            "generic": float(d.trigger.generic),
+            "attributed": float(d.attributed_to is not None),
+            f"family_{family}": 1.0,
+        }
+
+    def _confidence(self, d: Draft) -> tuple[float, dict[str, float]]:
+        """The raw score (before the isotonic map): the fitted model's probability when
+        there is one, else a fixed prior from the trigger and the arguments."""
+        feats = self._features(d)
+        if self.scorer is not None:
+            return round(self.scorer(feats), 3), feats
+        score = (
+            0.35 + 0.35 * d.trigger.weight + 0.1 * feats["place_exact"] - 0.1 * (d.place is None)
+        )
+        score += 0.05 * (feats["actor1"] + feats["time_in_sentence"] + feats["counts"])
+        return round(min(0.99, max(0.05, score)), 2), feats
 
 
 def _explicitly_same_day(a: Draft, b: Draft) -> bool:

@@ -221,7 +221,7 @@ class ArticleReader:
                     "too_long",
                 )
             text, warnings = self._decode(path.read_bytes(), source)
-            meta = self._sidecar(path)
+            meta = self._sidecar(path, warnings)
             if suffix in HTML_SUFFIXES:
                 item = self._article_from_html(path.stem, text, meta, source)
             else:
@@ -237,7 +237,8 @@ class ArticleReader:
     def _decode(self, data: bytes, source: str) -> tuple[str, list[Problem]]:
         """The file's text, with a warning when it was read in a fallback encoding."""
         if not data.strip():
-            raise InputError("empty file", source, "empty")
+            what = "empty file (0 bytes)" if not data else "the file holds only white space"
+            raise InputError(what, source, "empty")
         if data.startswith(_BOMS_UTF16):
             try:
                 return data.decode("utf-16"), []
@@ -304,18 +305,34 @@ class ArticleReader:
             source,
         )
 
-    def _sidecar(self, path: Path) -> dict[str, Any]:
+    def _sidecar(self, path: Path, warnings: list[Problem]) -> dict[str, Any]:
+        """The metadata in ``NAME.meta.json``; a broken sidecar is a warning (the article
+        is read without its metadata), not a reason to lose the article."""
         meta_path = path.with_name(path.stem + META_SUFFIX)
         if not meta_path.exists():
             return {}
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
-            raise InputError(
-                f"sidecar {meta_path.name} is not valid UTF-8 JSON: {exc}", str(meta_path)
-            ) from exc
+            warnings.append(
+                Problem(
+                    "bad_sidecar",
+                    f"sidecar {meta_path.name} is not valid UTF-8 JSON ({exc}); its metadata "
+                    "is ignored",
+                    str(meta_path),
+                )
+            )
+            return {}
         if not isinstance(meta, dict):
-            raise InputError("sidecar must hold a JSON object", str(meta_path))
+            warnings.append(
+                Problem(
+                    "bad_sidecar",
+                    f"sidecar {meta_path.name} must hold a JSON object, not "
+                    f"{type(meta).__name__}; ignored",
+                    str(meta_path),
+                )
+            )
+            return {}
         return {k: meta[k] for k in META_FIELDS if k in meta}
 
     # -- JSON Lines -----------------------------------------------------------------------
@@ -329,7 +346,7 @@ class ArticleReader:
             head = fh.read(8192)
             fh.seek(0)
             if not head:
-                yield Problem("empty", "empty file", name)
+                yield Problem("empty", "empty file (0 bytes)", name)
                 return
             if head.startswith(_BOMS_UTF16):
                 stream = io.TextIOWrapper(fh, encoding="utf-16", newline="")
@@ -394,11 +411,12 @@ class ArticleReader:
             while line and not _ends_line(line):
                 line = fh.readline(limit)
                 size += len(line)
+            unit = "characters" if isinstance(line, str) else "bytes"
             yield lineno, Problem(
                 "too_long",
-                f"line is over {size} characters or bytes: longer than any article within "
-                f"the limit of {self.settings.max_article_chars} characters "
-                "(setting max_article_chars); skipped unread",
+                f"line of {size} {unit} is longer than any article within the limit of "
+                f"{self.settings.max_article_chars} characters (setting max_article_chars); "
+                "skipped unread",
                 f"{name}:{lineno}",
             )
 
@@ -408,7 +426,7 @@ class ArticleReader:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            return Problem("not_json", f"not JSON ({exc.msg} at column {exc.colno})", source)
+            return Problem("not_json", f"not JSON: {exc.msg} (column {exc.colno})", source)
         except (ValueError, RecursionError) as exc:  # e.g. a 5,000-digit number, deep nesting
             return Problem("not_json", f"not usable JSON ({type(exc).__name__}: {exc})", source)
         if not isinstance(obj, dict):
@@ -432,8 +450,10 @@ class ArticleReader:
             if text is None and isinstance(obj.get("html"), str):
                 return self._article_from_html(art_id, obj["html"], obj, source)
             if not isinstance(text, str):
-                got = "missing" if text is None else f"a {type(text).__name__}, not a string"
-                return Problem("no_text", f"article {art_id!r}: 'text' is {got}", source)
+                got = "missing" if text is None else f"{type(text).__name__} {_short(text)}"
+                return Problem(
+                    "no_text", f"article {art_id!r}: 'text' must be a string; it is {got}", source
+                )
             return self._article(art_id, text, obj, source)
         except InputError as exc:
             return Problem(exc.code, exc.reason, exc.source)

@@ -8,9 +8,10 @@ Steps (each near-linear in the number of mentions):
    other's window (a day; a week, a month … for coarser dates). Mentions without a date
    or a place are compared only with mentions of their own story;
 3. **score** each candidate pair under hard limits (:class:`Matcher`: kind family, place,
-   date, actor1 never contradicted) and join the best pairs first; two groups join only if no article would then report the event
-   twice (unless its mentions are identical in kind, place and date) and every pair of
-   their distinct reports passes the limits (no chaining across days or towns);
+   date, actor1 never contradicted) and join the best pairs first; two groups join only
+   if no article would then report the event twice (unless its mentions are identical in
+   kind, place and date) and every pair of their distinct reports passes the limits (no
+   chaining across days or towns);
 4. **build** each event: all mentions and sources, every count as a per-source claim, the
    merged view (most precise place and date, actors filled from the other reports, the
    conservative figures), and a stable id taken from its earliest mention.
@@ -426,25 +427,25 @@ class EventMerger:
                 assert it.region is not None
                 groups.setdefault((it.block, it.region), []).append(i)
             loose.setdefault((it.block, it.story), []).append(i)
+        short = self.config.events.date_window_days.get("week", 7)  # swept; longer: searched
         for members in groups.values():
             members.sort(key=lambda i: (items[i].day or 0, i))
             days = [items[i].day or 0 for i in members]
-            fine = max((items[i].window for i in members if items[i].window <= 7), default=0)
+            sweep = max((items[i].window for i in members if items[i].window <= short), default=0)
             for a, i in enumerate(members):
                 wi = items[i].window
-                if wi <= 7:  # sweep forward over the fine-dated neighbours
+                if wi <= short:  # forward over the neighbours with short windows
                     for b in range(a + 1, len(members)):
-                        j = members[b]
-                        if days[b] - days[a] > fine:
+                        if days[b] - days[a] > sweep:
                             break
-                        if items[j].window <= 7:
-                            yield (i, j)
+                        j = members[b]
+                        if items[j].window <= short:
+                            yield (min(i, j), max(i, j))
                 else:  # a coarse date: everything inside its window
                     lo = bisect_left(days, days[a] - wi)
                     hi = bisect_right(days, days[a] + wi)
-                    for b in range(lo, hi):
-                        j = members[b]
-                        if j != i and (items[j].window <= 7 or j > i):
+                    for j in members[lo:hi]:
+                        if j != i:
                             yield (min(i, j), max(i, j))
         for members in loose.values():  # undated or unplaced: only within the story
             for a, i in enumerate(members):

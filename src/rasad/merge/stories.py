@@ -310,6 +310,14 @@ class StoryClusterer:
         return dot / (pi.norm * (pj.norm or math.inf))
 
 
+def story_groups(stories: Mapping[str, str]) -> dict[str, list[str]]:
+    """``{story id: [article ids]}`` from ``{article id: story id}`` (sorted, for storage)."""
+    groups: dict[str, list[str]] = {}
+    for article_id, story in sorted(stories.items()):
+        groups.setdefault(story, []).append(article_id)
+    return groups
+
+
 def _anchored(mentions: Iterable[Mention]) -> list[Mention]:
     """Mentions with a date and a place that are not background."""
     return [

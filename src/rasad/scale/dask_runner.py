@@ -361,6 +361,20 @@ def _progress(console: Console, quiet: bool) -> Progress:
     )
 
 
+class _Clock:
+    """Records the seconds since the previous mark under each phase name."""
+
+    def __init__(self, into: dict[str, float] | None) -> None:
+        self.into = into
+        self.last = time.perf_counter()
+
+    def __call__(self, phase: str) -> None:
+        now = time.perf_counter()
+        if self.into is not None:
+            self.into[phase] = self.into.get(phase, 0.0) + now - self.last
+        self.last = now
+
+
 def _console(console: Console | None) -> Console:
     return console or Console(file=sys.stderr, highlight=False, soft_wrap=True)
 
@@ -387,28 +401,37 @@ def run_events(
     stats: RunStats | None = None,
     console: Console | None = None,
     quiet: bool = False,
+    timings: dict[str, float] | None = None,
 ) -> list[dict[str, Any]]:
     """Extract on the workers, merge once on the client; the event documents in the order a
     single-process run gives them. ``keep`` filters the documents; with ``out_dir`` they are
     also written as ``out_dir/part-NNNNN.parquet``. ``stats`` (a :class:`RunStats`) is
-    filled in; a summary goes to ``console`` (standard error) unless ``quiet``."""
+    filled in; a summary goes to ``console`` (standard error) unless ``quiet``;
+    ``timings`` receives the seconds spent to plan, start the cluster, extract, merge and
+    write."""
     from rasad.merge.events import event_json, events_from_articles
     from rasad.scale.shards import write_parquet_parts
 
     console = _console(console)
     stats = stats if stats is not None else RunStats()
+    clock = _Clock(timings)
     parts = plan_partitions(inputs, partition_size, settings, absolute=_remote(scheduler))
+    clock("plan")
     with connect(scheduler, console, quiet) as client:
+        clock("cluster")
         results = _execute(parts, client, settings, extract_partition, _extract_task, (),
                            stats, console, quiet)
+        clock("extract")
     articles = [a for r in results for a in r.articles]
     docs = [event_json(e) for e in events_from_articles(articles)]
     if keep is not None:
         docs = [d for d in docs if keep(d)]
+    clock("merge")
     extra = f", {len(docs)} events"
     if out_dir is not None:
         written = write_parquet_parts(docs, out_dir)
         extra += f" in {len(written)} Parquet parts under {out_dir}"
+        clock("write")
     _summary(console, quiet, stats, len(parts), extra)
     return docs
 
@@ -424,6 +447,7 @@ def run_ingest(
     stats: RunStats | None = None,
     console: Console | None = None,
     quiet: bool = False,
+    timings: dict[str, float] | None = None,
 ) -> IngestSummary:
     """Workers extract and store articles (``batch_size`` to a transaction); the events are
     then rebuilt once from every stored mention. The run is logged in the database.
@@ -433,23 +457,28 @@ def run_ingest(
 
     console = _console(console)
     stats = stats if stats is not None else RunStats()
+    clock = _Clock(timings)
     parts = plan_partitions(inputs, partition_size, settings, absolute=_remote(scheduler))
     summary = IngestSummary()
+    clock("plan")
     with Store.open(db_url) as store:
         run_id = store.start_run("ingest --dask", list(inputs))
         try:
             with connect(scheduler, console, quiet) as client:
+                clock("cluster")
                 results = _execute(
                     parts, client, settings,
                     lambda part, pipeline: ingest_partition(part, pipeline, store, batch_size),
                     _ingest_task, (db_url, batch_size), stats, console, quiet,
                 )
+                clock("extract")
             for r in results:
                 summary.new += r.new
                 summary.replaced += r.replaced
                 summary.unchanged += r.unchanged
                 summary.problems.extend(r.problems)
             summary.events = rebuild_events(store)
+            clock("merge")
         except BaseException as exc:
             store.finish_run(run_id, status="failed", articles_read=stats.read,
                              articles_skipped=stats.skipped, articles_failed=stats.failed,

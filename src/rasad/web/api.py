@@ -32,6 +32,7 @@ from rasad.web.query import Facet, Query, WebQueries
 TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 NUMBER = r"-?[0-9]{1,3}(\.[0-9]{1,10})?"
 BBOX_PATTERN = rf"^{NUMBER},{NUMBER},{NUMBER},{NUMBER}$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 class ExportFormat(StrEnum):
@@ -74,6 +75,15 @@ def _json(content: Any, status: int = 200) -> JSONResponse:
     return JSONResponse(content, status_code=status, headers={"Cache-Control": "no-cache"})
 
 
+def _day(name: str, raw: str | None) -> dt.date | None:
+    if raw is None:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(422, "invalid_request", f"{name}: not a day (YYYY-MM-DD): {raw!r}") from None
+
+
 def _bbox(raw: str | None) -> tuple[float, float, float, float] | None:
     if raw is None:
         return None
@@ -98,10 +108,20 @@ def build_router(ctx: WebContext) -> APIRouter:
 
     def filters(
         since: Annotated[
-            dt.date | None, QueryParam(description="events on or after this day (YYYY-MM-DD)")
+            str | None,
+            QueryParam(
+                pattern=DATE_PATTERN,
+                description="events on or after this day (YYYY-MM-DD)",
+                json_schema_extra={"format": "date"},
+            ),
         ] = None,
         until: Annotated[
-            dt.date | None, QueryParam(description="events on or before this day (YYYY-MM-DD)")
+            str | None,
+            QueryParam(
+                pattern=DATE_PATTERN,
+                description="events on or before this day (YYYY-MM-DD)",
+                json_schema_extra={"format": "date"},
+            ),
         ] = None,
         kind: Annotated[
             list[str],
@@ -164,11 +184,12 @@ def build_router(ctx: WebContext) -> APIRouter:
                 "invalid_request",
                 f"unknown ACLED event type {bad[0]!r}; types: {', '.join(ctx.acled_types)}",
             )
-        if since and until and since > until:
+        first, last = _day("since", since), _day("until", until)
+        if first and last and first > last:
             raise ApiError(422, "invalid_request", f"since ({since}) is after until ({until})")
         base = EventFilter(
-            since=since,
-            until=until,
+            since=first,
+            until=last,
             kinds=tuple(dict.fromkeys(kind)),
             actor=actor,
             admin1=admin1,

@@ -48,9 +48,11 @@ class ApiError(Exception):
 
 
 def error_body(status: int, message: str, code: str | None = None, detail: Any = None) -> bytes:
-    return JSONResponse(
-        {"error": code or _CODES.get(status, "error"), "message": message, "detail": detail}
-    ).body
+    return bytes(
+        JSONResponse(
+            {"error": code or _CODES.get(status, "error"), "message": message, "detail": detail}
+        ).body
+    )
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -70,6 +72,19 @@ def _loc(loc: Any) -> str:
     return ".".join(parts) or "request"
 
 
+def _problem(err: dict[str, Any]) -> str:
+    """A validation problem in plain words (a regular expression is no explanation)."""
+    if err.get("type") == "string_pattern_mismatch":
+        pattern = str((err.get("ctx") or {}).get("pattern", ""))
+        if pattern.startswith("^-?[0-9]"):
+            return "four numbers min_lon,min_lat,max_lon,max_lat separated by commas"
+        if pattern.startswith("^[0-9]{4}"):
+            return "a day as YYYY-MM-DD"
+        if "\\x00" in pattern:
+            return "no control characters allowed"
+    return str(err.get("msg", ""))
+
+
 def install_handlers(app: FastAPI) -> None:
     log = logging.getLogger("rasad.web")
 
@@ -80,8 +95,7 @@ def install_handlers(app: FastAPI) -> None:
     async def validation(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         detail = [
-            {"param": _loc(e.get("loc", ())), "problem": str(e.get("msg", ""))}
-            for e in exc.errors()
+            {"param": _loc(e.get("loc", ())), "problem": _problem(e)} for e in exc.errors()
         ]
         message = "; ".join(f"{d['param']}: {d['problem']}" for d in detail) or "invalid request"
         return _response(422, message, "invalid_request", detail)

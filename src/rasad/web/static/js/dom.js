@@ -20,7 +20,7 @@ export function h(tag, attrs = {}, ...children) {
 }
 
 export function append(el, children) {
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -42,7 +42,7 @@ export function s(tag, attrs = {}, text = null) {
 export function safeHref(value) {
   if (typeof value !== "string" || value.length > 2048) return null;
   try {
-    const url = new URL(value, window.location.href);
+    const url = new URL(value); // absolute URLs only: no base, so "" and "/x" fail
     return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
   } catch {
     return null;

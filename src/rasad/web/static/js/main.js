@@ -23,6 +23,7 @@ class App {
 
   async start() {
     this.i18n.apply();
+    if (window.matchMedia("(max-width: 760px)").matches) $("#filters-box").open = false;
     this.map = new EventMap($("#map"), this.config, (id) => this.open(id));
     this.timeline = new Timeline($("#timeline-svg"), this.config.kinds, (since, until) => this.brushed(since, until));
     this.wire();

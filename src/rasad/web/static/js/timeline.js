@@ -1,5 +1,6 @@
 // The timeline: events per day, stacked by kind, drawn as SVG. Dragging across it picks a
-// date range (the map and list follow); a click picks one column.
+// date range (the map and list follow); a click picks one column. With a range picked the
+// timeline shows that range only, so a second drag narrows it further ("clear" widens).
 import { clear, kindClass, s } from "./dom.js";
 
 const DAY = 86_400_000;
@@ -41,17 +42,19 @@ export class Timeline {
 
   layout() {
     const width = Math.max(200, this.svg.clientWidth || 600);
-    const days = this.data.days;
-    if (!days.length) return { width, bins: [], start: 0, binDays: 1, x: () => 0, max: 0 };
-    const start = parseDay(days[0].date);
-    const end = parseDay(days[days.length - 1].date);
+    let days = this.data.days;
+    const [lo, hi] = this.range || [null, null];
+    days = days.filter((d) => (lo === null || parseDay(d.date) >= lo) && (hi === null || parseDay(d.date) <= hi));
+    if (!days.length && (lo === null || hi === null)) return { width, bins: [], start: 0, binDays: 1, x: () => 0, max: 0 };
+    const start = lo ?? parseDay(days[0].date);
+    const end = hi ?? parseDay(days[days.length - 1].date);
     const nDays = Math.round((end - start) / DAY) + 1;
     const maxCols = Math.max(10, Math.floor((width - 2 * PAD.side) / 4));
     const binDays = Math.max(1, Math.ceil(nDays / maxCols));
     const nBins = Math.ceil(nDays / binDays);
     const bins = Array.from({ length: nBins }, (_, i) => ({
       start: start + i * binDays * DAY,
-      end: start + ((i + 1) * binDays - 1) * DAY,
+      end: Math.min(end, start + ((i + 1) * binDays - 1) * DAY),
       counts: {},
       total: 0,
     }));
@@ -105,9 +108,8 @@ export class Timeline {
     axis.append(s("text", { x: PAD.side, y: HEIGHT - 5, "text-anchor": "start" }, first));
     axis.append(s("text", { x: L.width - PAD.side, y: HEIGHT - 5, "text-anchor": "end" }, last));
     svg.append(axis);
-    const sel = this.drag ? this.dragRange() : this.range;
-    if (sel) {
-      const [a, b] = this.pixels(sel);
+    if (this.drag) {
+      const [a, b] = this.pixels(this.dragRange());
       svg.append(s("rect", { class: "brush", x: a, y: PAD.top - 4, width: Math.max(2, b - a), height: plotH + 4 }));
     }
   }

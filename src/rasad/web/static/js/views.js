@@ -39,18 +39,19 @@ export function listItem(i18n, ev, onOpen) {
   return h("li", {}, button);
 }
 
-function formatClaim(c) {
+function formatClaim(i18n, c) {
   if (!c || typeof c !== "object") return "?";
   const { value, low, high, qualifier } = c;
+  const some = i18n.t("vague");
   switch (qualifier) {
-    case "exact": return value ?? low ?? "?";
+    case "exact": return String(value ?? low ?? "?");
     case "approx": return `≈${value ?? low ?? "?"}`;
     case "at_least": return `≥${low ?? value ?? "?"}`;
     case "at_most": return `≤${high ?? value ?? "?"}`;
     case "vague":
       if (low != null && high != null) return `${low}–${high}`;
-      return value ?? low ?? "?";
-    default: return value ?? low ?? high ?? "?";
+      return value != null ? String(value) : some;
+    default: return String(value ?? low ?? high ?? "?");
   }
 }
 
@@ -58,25 +59,32 @@ function sourceLabel(i18n, src, i) {
   return src.outlet || src.article_id || i18n.t("source_n", { n: i + 1 });
 }
 
-/** Counts with every source's claim side by side. */
+/** Counts with every source's claim side by side (superseded figures struck through). */
 function countsTable(i18n, ev) {
   const counts = ev.counts || {};
   const claims = ev.claims || {};
+  const figures = ["conservative", "latest"].filter((f) => ev[f] && typeof ev[f] === "object" && Object.keys(ev[f]).length);
   const keys = [...new Set([...Object.keys(counts), ...Object.keys(claims)])];
   if (!keys.length) return h("p", { class: "muted" }, i18n.t("no_counts"));
   const sources = ev.sources || [];
   const head = h("tr", {},
     h("th", { scope: "col" }, i18n.t("count")),
     h("th", { scope: "col" }, i18n.t("merged")),
-    sources.map((src, i) => h("th", { scope: "col" }, sourceLabel(i18n, src, i))));
+    figures.map((f) => h("th", { scope: "col" }, i18n.t(f))),
+    sources.map((src, i) => h("th", { scope: "col", class: "src-col" }, sourceLabel(i18n, src, i))));
   const rows = keys.map((key) => {
     const list = Array.isArray(claims[key]) ? claims[key] : [];
     return h("tr", { dataset: { count: key } },
       h("th", { scope: "row" }, i18n.t(`count_keys.${key}`)),
-      h("td", { dir: "ltr" }, counts[key] ? formatClaim(counts[key]) : "–"),
+      h("td", { dir: "ltr" }, counts[key] ? formatClaim(i18n, counts[key]) : "–"),
+      figures.map((f) => h("td", { dir: "ltr" }, ev[f][key] ? formatClaim(i18n, ev[f][key]) : "–")),
       sources.map((src) => {
         const mine = list.filter((c) => c && c.article_id === src.article_id);
-        return h("td", { dir: "ltr" }, mine.length ? mine.map(formatClaim).join(" / ") : "–");
+        if (!mine.length) return h("td", {}, "–");
+        return h("td", { dir: "ltr" }, mine.map((c, i) => [
+          i ? " / " : "",
+          h("span", { class: c.superseded ? "superseded" : "claim", title: c.superseded ? i18n.t("superseded") : null }, formatClaim(i18n, c)),
+        ]));
       }));
   });
   return h("div", { class: "table-wrap" }, h("table", { class: "claims" }, h("thead", {}, head), h("tbody", {}, rows)));
@@ -170,7 +178,7 @@ export function eventView(i18n, detail, loadArticle, onBack) {
       const textEl = highlighted(art.text || "", spans);
       box.replaceChildren(sourceHeader(i18n, { ...meta, ...art }, src), textEl);
       const mark = textEl.querySelector("mark");
-      if (mark) textEl.scrollTop = Math.max(0, mark.offsetTop - textEl.offsetTop - 40);
+      if (mark) textEl.scrollTop = Math.max(0, mark.offsetTop - 40); // .article-text is the offsetParent
     }).catch((err) => {
       box.replaceChildren(sourceHeader(i18n, meta, src), h("p", { class: "error" }, i18n.t("error", { message: err.message })));
     });
