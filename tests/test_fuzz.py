@@ -22,10 +22,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rasad.ingest.reader import MAX_ID_CHARS, ArticleReader
+from rasad.ingest.reader import MAX_ID_CHARS
 from rasad.model import Article, Problem, Span
 from rasad.pipeline import Pipeline, Resources
-from rasad.settings import Settings
 
 #: RASAD_FUZZ_EXAMPLES=5000 for a longer search than the suite's.
 EXAMPLES = int(os.environ.get("RASAD_FUZZ_EXAMPLES", "150"))
@@ -288,3 +287,21 @@ def test_read_articles_go_through_the_pipeline(
             pipeline.process(item)
             assert [p for p in item.problems if p.code == "stage_failed"] == []
             check_article(item)
+
+
+# -- inputs the fuzzers found (each crashed a stage before its fix) -------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قتل ¹ شخصا",  # numbers: a superscript digit is a "digit" but not a decimal
+        "الساعة ² : ³ صباح اليوم",  # dates: clock reading of superscript digits
+        "قتل ① مدنيين في ريف حلب",  # circled digit
+    ],
+)
+def test_found_by_fuzzing(pipeline: Pipeline, text: str) -> None:
+    article = Article(id="f", text=text, published=dt.date(2026, 1, 16))
+    pipeline.process(article)
+    assert article.problems == []
+    check_article(article)

@@ -230,9 +230,7 @@ def test_facets_leave_out_their_own_filter(
     assert everything["labels"]["actor"]["sdf"]["ar"] == "قوات سوريا الديمقراطية"
 
 
-def test_timeline_counts_every_event(
-    client: TestClient, all_events: list[dict[str, Any]]
-) -> None:
+def test_timeline_counts_every_event(client: TestClient, all_events: list[dict[str, Any]]) -> None:
     tl = client.get("/api/timeline").json()
     total = sum(sum(d["counts"].values()) for d in tl["days"]) + tl["undated"]
     assert total == len(all_events)
@@ -269,7 +267,10 @@ def test_exports_match_the_library_writers(
     fmt: str, client: TestClient, store: Store, all_events: list[dict[str, Any]]
 ) -> None:
     kind = _most_common([e["kind"] for e in all_events])
-    for params, events in (({}, all_events), ({"kind": kind}, store.events(EventFilter(kinds=(kind,))))):
+    for params, events in (
+        ({}, all_events),
+        ({"kind": kind}, store.events(EventFilter(kinds=(kind,)))),
+    ):
         resp = client.get("/api/export", params={**params, "format": fmt})
         assert resp.status_code == 200
         assert f'filename="rasad-events.{fmt}"' in resp.headers["content-disposition"]
@@ -484,9 +485,11 @@ def test_interface_strings_in_both_languages() -> None:
     def keys(d: dict[str, Any], prefix: str = "") -> set[str]:
         out: set[str] = set()
         for k, v in d.items():
-            out |= keys(v, f"{prefix}{k}.") if isinstance(v, dict) and k != "acled_labels" else {
-                prefix + k
-            }
+            out |= (
+                keys(v, f"{prefix}{k}.")
+                if isinstance(v, dict) and k != "acled_labels"
+                else {prefix + k}
+            )
         return out
 
     assert keys(strings["en"]) == keys(strings["ar"])

@@ -18,14 +18,14 @@ from functools import cached_property
 from types import FrameType, TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
-from rasad.errors import ArticleTimeout
+from rasad.errors import ArticleTimeout, RasadError
 from rasad.events.calibration import ConfidenceMap, ConfidenceModel
 from rasad.events.detect import EventDetector
 from rasad.events.lexicon import EventRules, KindTable, TriggerLexicon
 from rasad.events.triggers import Tokens, TriggerRecognizer
 from rasad.ingest.language import LanguageProfiles
 from rasad.ingest.reader import ArticleReader, Item
-from rasad.model import Article, Problem, Sentence
+from rasad.model import Actor, Article, Problem, Sentence
 from rasad.settings import Settings
 from rasad.text.morphology import Morphology
 from rasad.text.normalize import Normalizer
@@ -111,7 +111,15 @@ class Resources:
             attribution=self.attribution,
             calibration=ConfidenceMap.load() if self.settings.calibrated else None,
             scorer=ConfidenceModel.load() if self.settings.calibrated else None,
+            actor_of=self.actor_of,
         )
+
+    def actor_of(self, actor_id: str, on: dt.date | None) -> Actor | None:
+        """The actor dictionary's entry for an id, as valid on a date."""
+        try:
+            return self.actors.dictionary.resolve(actor_id, on)
+        except (KeyError, RasadError):
+            return None
 
     def attribution(self, article: Article, sent: Sentence) -> str | None:
         found = self.sources.find(article.norm_text, sent.norm_start, sent.norm_end)

@@ -49,6 +49,8 @@ ARMED_INTER = frozenset({1, 2, 3, 4, 8})
 GENITIVE_AGENT_KINDS = frozenset({"air_strike", "shelling", "armed_clash", "attack_on_civilians"})
 # kinds whose two sides an article names with "بين X و Y"
 BETWEEN_KINDS = frozenset({"armed_clash", "agreement", "riot"})
+# ACLED's interaction code of state forces
+STATE_INTER = 1
 # ACLED's interaction code of civilians, and kinds where civilians may be the doers
 CIVILIANS_INTER = 7
 PASSIVE_KINDS = frozenset({"displacement", "protest", "riot", "surrender", "defection"})
@@ -352,6 +354,9 @@ class ArgumentFinder:
                 if a1 is not None and a1.actor.id == "civilians":
                     a1 = None
                 a2 = civ
+        if kind == "surrender" and a1 is not None and a1.actor.inter == STATE_INTER and a2 is None:
+            # "تسوية أوضاع 125 مسلحاً" with the army named: the army is who they surrender to
+            a1, a2 = None, a1
         if a2 is None and kind in roles.civilian_victim_kinds:
             a2 = next((a for a in actors if a.actor.id == "civilians" and a is not a1), None)
         if a1 is None:

@@ -15,6 +15,7 @@ from rasad.events.arguments import ArgumentFinder, Draft, in_sentence
 from rasad.events.lexicon import EventRules, KindTable
 from rasad.events.triggers import Tokens
 from rasad.model import (
+    Actor,
     Article,
     Count,
     DatePrecision,
@@ -29,6 +30,8 @@ from rasad.model import (
     TriggerSpan,
 )
 
+# actor id and date -> the dictionary entry valid then
+ActorLookup = Callable[[str, dt.date | None], Actor | None]
 # features of a draft -> probability that it is right (fitted model)
 Scorer = Callable[[dict[str, float]], float]
 # raw detector score -> calibrated confidence
@@ -45,12 +48,14 @@ class EventDetector:
         attribution: Attribution | None = None,
         calibration: Calibration | None = None,
         scorer: Scorer | None = None,
+        actor_of: ActorLookup | None = None,
     ) -> None:
         self.rules = rules
         self.kinds = kinds
         self.attribution = attribution
         self.calibration = calibration
         self.scorer = scorer
+        self.actor_of = actor_of
 
     def __call__(self, article: Article, tokens: Tokens) -> None:
         finder = ArgumentFinder(article, tokens, self.rules)
@@ -393,6 +398,14 @@ class EventDetector:
         )
         actor1 = d.actor1.actor if d.actor1 else None
         actor2 = d.actor2.actor if d.actor2 else None
+        default = self.rules.roles.default_actor1.get(d.kind)
+        if (
+            default
+            and self.actor_of is not None
+            and (actor1 is None or actor1.inter == CIVILIANS_INTER)
+        ):
+            # "خرج آلاف المحتجين"/"أهالي المدينة" in a protest: ACLED's "Protesters"
+            actor1 = self.actor_of(default, on[0]) or actor1
         circumstances = {"no_fighting": False}
         event_type, sub_event_type = acled_pair(self.kinds, d.kind, actor1, circumstances)
         framing = sorted({a.framing for a in (d.actor1, d.actor2) if a is not None and a.framing})
@@ -512,6 +525,7 @@ def _place_after(num: NumberSpan, copies: list[Draft]) -> Draft | None:
     return min(after, key=lambda d: d.place.span.start if d.place else 0) if after else None
 
 
+CIVILIANS_INTER = 7
 VIOLENT_FAMILIES = frozenset({"battle", "remote", "civilians"})
 
 

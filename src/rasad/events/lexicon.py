@@ -162,6 +162,7 @@ class RoleRules:
     loser_markers: frozenset[str]
     civilians_kinds: frozenset[str]
     civilian_victim_kinds: frozenset[str]
+    default_actor1: dict[str, str]
 
 
 @dataclass(slots=True, frozen=True)
@@ -243,6 +244,7 @@ class EventRules:
                 loser_markers=norm_set(r["loser_markers"]),
                 civilians_kinds=frozenset(r["civilians_kinds"]),
                 civilian_victim_kinds=frozenset(r.get("civilian_victim_kinds", [])),
+                default_actor1=dict(r.get("default_actor1", {})),
             ),
         )
 

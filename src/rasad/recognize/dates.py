@@ -539,8 +539,8 @@ class TimeReader:
         if i >= len(toks):
             return None
         w = toks[i][2]
-        if w.isdigit() and int(w) <= 24:
-            if i + 2 < len(toks) and toks[i + 1][2] == ":" and toks[i + 2][2].isdigit():
+        if w.isdecimal() and int(w) <= 24:
+            if i + 2 < len(toks) and toks[i + 1][2] == ":" and toks[i + 2][2].isdecimal():
                 return i + 3
             return i + 1
         base = w.removeprefix(_ARTICLE)

@@ -402,7 +402,7 @@ class NumberReader:
     # ------------------------------------------------------------------ reading
 
     def _kind(self, w: str) -> tuple[int, float] | None:
-        if w[0].isdigit():
+        if w[0].isdecimal():
             v = parse_digits(w)
             return None if v is None else (_N, v)
         for table, kind in (

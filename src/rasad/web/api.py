@@ -206,9 +206,7 @@ def build_router(ctx: WebContext) -> APIRouter:
     @router.get("/health", response_model=models.Health, summary="Is the database reachable")
     def health() -> Response:
         _items, n_articles = q_.articles_page(1, 0)
-        return _json(
-            {"status": "ok", "events": q_.count(Query()), "articles": n_articles}
-        )
+        return _json({"status": "ok", "events": q_.count(Query()), "articles": n_articles})
 
     @router.get("/config", response_model=models.Config, summary="Vocabularies and settings")
     def config() -> Response:
@@ -253,9 +251,7 @@ def build_router(ctx: WebContext) -> APIRouter:
         art_ids = [str(s.get("article_id")) for s in doc.get("sources") or []]
         art_ids += [str(m.get("article_id")) for m in ments]
         meta = q_.article_meta(list(dict.fromkeys(art_ids)))
-        return _json(
-            {"event": doc, "mentions": ments, "articles": [meta[a] for a in meta]}
-        )
+        return _json({"event": doc, "mentions": ments, "articles": [meta[a] for a in meta]})
 
     @router.get("/facets", response_model=models.Facets, summary="Counts for the filter panel")
     def facets(flt: Filters) -> Response:
@@ -263,12 +259,8 @@ def build_router(ctx: WebContext) -> APIRouter:
         out: dict[str, Any] = dict(q_.facets(flt, names))
         out["total"] = q_.count(flt)
         out["labels"] = {
-            "actor": {
-                a: ctx.actor_labels.get(a, {"en": a, "ar": a}) for a in out["actor"]
-            },
-            "admin1": {
-                g: ctx.admin1_labels.get(g, {"en": g, "ar": g}) for g in out["admin1"]
-            },
+            "actor": {a: ctx.actor_labels.get(a, {"en": a, "ar": a}) for a in out["actor"]},
+            "admin1": {g: ctx.admin1_labels.get(g, {"en": g, "ar": g}) for g in out["admin1"]},
         }
         return _json(out)
 
@@ -301,9 +293,7 @@ def build_router(ctx: WebContext) -> APIRouter:
             }
         )
 
-    @router.get(
-        "/articles", response_model=models.ArticlePage, summary="Stored articles (no text)"
-    )
+    @router.get("/articles", response_model=models.ArticlePage, summary="Stored articles (no text)")
     def list_articles(
         limit: Limit = 50,
         offset: Offset = 0,

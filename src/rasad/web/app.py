@@ -72,7 +72,9 @@ def find_node_modules(environ: Mapping[str, str] | None = None) -> Path:
         ]
     for folder in candidates:
         missing = [
-            f"{sub}/{probe}" for sub, probe in VENDOR.values() if not (folder / sub / probe).is_file()
+            f"{sub}/{probe}"
+            for sub, probe in VENDOR.values()
+            if not (folder / sub / probe).is_file()
         ]
         if not missing:
             return folder

@@ -60,7 +60,9 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: {"model": ErrorBody, "description": _CODES.get(s, "error")} for s in statuses}
 
 
-def _response(status: int, message: str, code: str | None = None, detail: Any = None) -> JSONResponse:
+def _response(
+    status: int, message: str, code: str | None = None, detail: Any = None
+) -> JSONResponse:
     return JSONResponse(
         {"error": code or _CODES.get(status, "error"), "message": message, "detail": detail},
         status_code=status,
@@ -94,9 +96,7 @@ def install_handlers(app: FastAPI) -> None:
 
     async def validation(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        detail = [
-            {"param": _loc(e.get("loc", ())), "problem": _problem(e)} for e in exc.errors()
-        ]
+        detail = [{"param": _loc(e.get("loc", ())), "problem": _problem(e)} for e in exc.errors()]
         message = "; ".join(f"{d['param']}: {d['problem']}" for d in detail) or "invalid request"
         return _response(422, message, "invalid_request", detail)
 

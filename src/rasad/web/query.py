@@ -39,13 +39,13 @@ class Query:
         """This query with one facet's own filter removed (for that facet's counts)."""
         if facet == "acled":
             return dataclasses.replace(self, acled_types=())
-        change: dict[str, Any] = {
+        changes: dict[str, dict[str, Any]] = {
             "kind": {"kinds": ()},
             "admin1": {"admin1": None},
             "actor": {"actor": None},
             "date": {"since": None, "until": None},
-        }[facet]
-        return dataclasses.replace(self, base=dataclasses.replace(self.base, **change))
+        }
+        return dataclasses.replace(self, base=dataclasses.replace(self.base, **changes[facet]))
 
     def page(self, limit: int | None, offset: int = 0) -> Query:
         return dataclasses.replace(
@@ -112,9 +112,7 @@ class WebQueries:
             .limit(limit)
         )
         with self._conn() as conn:
-            return [
-                [r.id, r.lat, r.lon, r.kind, _iso(r.date)] for r in conn.execute(sel)
-            ]
+            return [[r.id, r.lat, r.lon, r.kind, _iso(r.date)] for r in conn.execute(sel)]
 
     def timeline(self, q: Query) -> tuple[list[tuple[str, str, int]], int]:
         """``(date, kind, n)`` rows for dated events, and the number of undated ones."""
@@ -206,9 +204,7 @@ class WebQueries:
         """Articles without their text, newest first, each with its number of mentions."""
         a, m = articles.c, mentions.c
         conds = [a.outlet == outlet] if outlet else []
-        n_mentions = (
-            select(m.article_id, func.count().label("n")).group_by(m.article_id).subquery()
-        )
+        n_mentions = select(m.article_id, func.count().label("n")).group_by(m.article_id).subquery()
         sel = (
             select(a.id, a.title, a.outlet, a.url, a.published, n_mentions.c.n)
             .outerjoin(n_mentions, n_mentions.c.article_id == a.id)

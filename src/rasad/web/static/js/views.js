@@ -56,7 +56,7 @@ function formatClaim(i18n, c) {
 }
 
 function sourceLabel(i18n, src, i) {
-  return src.outlet || src.article_id || i18n.t("source_n", { n: i + 1 });
+  return src.outlet || i18n.t("source_n", { n: i + 1 });
 }
 
 /** Counts with every source's claim side by side (superseded figures struck through). */
@@ -71,7 +71,7 @@ function countsTable(i18n, ev) {
     h("th", { scope: "col" }, i18n.t("count")),
     h("th", { scope: "col" }, i18n.t("merged")),
     figures.map((f) => h("th", { scope: "col" }, i18n.t(f))),
-    sources.map((src, i) => h("th", { scope: "col", class: "src-col" }, sourceLabel(i18n, src, i))));
+    sources.map((src, i) => h("th", { scope: "col", class: "src-col", title: src.article_id }, sourceLabel(i18n, src, i))));
   const rows = keys.map((key) => {
     const list = Array.isArray(claims[key]) ? claims[key] : [];
     return h("tr", { dataset: { count: key } },
@@ -142,9 +142,9 @@ export function highlighted(text, spans) {
 }
 
 function sourceHeader(i18n, meta, src) {
-  const title = meta.title || src.outlet || meta.outlet || meta.id;
+  const title = meta.title || meta.id;
   const href = safeHref(meta.url || src.url || "");
-  const parts = [h("strong", {}, title)];
+  const parts = [h("span", { class: "src-label" }, src.label), " ", h("strong", {}, title)];
   const sub = [meta.outlet, meta.published ? `${i18n.t("published")} ${meta.published}` : null].filter(Boolean);
   if (sub.length) parts.push(h("span", { class: "muted" }, ` — ${sub.join(" · ")}`));
   const url = meta.url || src.url;
@@ -166,8 +166,9 @@ export function eventView(i18n, detail, loadArticle, onBack) {
   back.addEventListener("click", onBack);
   const metaById = new Map((detail.articles || []).map((a) => [a.id, a]));
   const sources = ev.sources && ev.sources.length ? ev.sources : [{ article_id: ev.article_id }];
-  const articleBoxes = sources.map((src) => {
+  const articleBoxes = sources.map((src, i) => {
     const meta = metaById.get(src.article_id) || { id: src.article_id };
+    src = { ...src, label: sourceLabel(i18n, src, i) };
     const box = h("section", { class: "source", dataset: { articleId: src.article_id } },
       sourceHeader(i18n, meta, src), h("p", { class: "muted" }, i18n.t("loading")));
     loadArticle(src.article_id).then((art) => {
