@@ -16,6 +16,7 @@ import atheris
 
 with atheris.instrument_imports(include=["rasad"]):
     from common import check_article
+
     from rasad.model import Article
     from rasad.pipeline import Pipeline, Resources
     from rasad.settings import Settings

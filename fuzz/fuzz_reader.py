@@ -17,6 +17,7 @@ import atheris
 
 with atheris.instrument_imports(include=["rasad"]):
     from common import check_items
+
     from rasad.pipeline import Resources
     from rasad.settings import Settings
 

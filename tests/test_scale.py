@@ -101,7 +101,7 @@ def test_dask_two_workers_gives_the_single_process_events(
     assert got == expected
     assert stats.read == 300 + (5 if SEEDS.exists() else 0)
     assert stats.skipped == 0
-    assert set(timings) == {"plan", "cluster", "extract", "merge", "write"}
+    assert set(timings) == {"plan", "cluster", "extract", "partitions", "merge", "write"}
     assert read_parquet_docs(tmp_path / "out") == expected
 
 

@@ -228,6 +228,9 @@ def test_facets_leave_out_their_own_filter(
     for gov, label in everything["labels"]["admin1"].items():
         assert label["en"] == gov and label["ar"]
     assert everything["labels"]["actor"]["sdf"]["ar"] == "قوات سوريا الديمقراطية"
+    some = client.get("/api/facets", params={"facet": ["kind", "admin1"]}).json()
+    assert some["kind"] == everything["kind"] and some["admin1"] == everything["admin1"]
+    assert "acled" not in some and "actor" not in some and set(some["labels"]) == {"admin1"}
 
 
 def test_timeline_counts_every_event(client: TestClient, all_events: list[dict[str, Any]]) -> None:

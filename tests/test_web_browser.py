@@ -202,7 +202,7 @@ def marker_total(page: Any) -> int:
     """Markers on the map: single markers plus the numbers on cluster icons."""
     singles = page.locator(".ev-marker").count()
     clustered = sum(int(t) for t in page.locator(".ev-cluster span").all_inner_texts())
-    return singles + clustered
+    return int(singles) + clustered
 
 
 def click_a_marker(page: Any) -> str:

@@ -16,6 +16,7 @@ then rebuilds the events once from the database, as ``rasad ingest`` does.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import sys
 import time
@@ -118,7 +119,8 @@ def _remote(scheduler: str | Client) -> bool:
 def _announce(client: Client, console: Console, quiet: bool) -> None:
     if not quiet:
         workers = len(client.scheduler_info().get("workers", {}))
-        console.print(f"Dask: {workers} workers, dashboard {client.dashboard_link}")
+        note = "" if importlib.util.find_spec("bokeh") else " (the dashboard needs bokeh installed)"
+        console.print(f"Dask: {workers} workers, dashboard {client.dashboard_link}{note}")
 
 
 # -- work on the workers --------------------------------------------------------------------
@@ -408,7 +410,7 @@ def run_events(
     also written as ``out_dir/part-NNNNN.parquet``. ``stats`` (a :class:`RunStats`) is
     filled in; a summary goes to ``console`` (standard error) unless ``quiet``;
     ``timings`` receives the seconds spent to plan, start the cluster, extract, merge and
-    write."""
+    write, and (``partitions``) the sum of the seconds the partitions took on the workers."""
     from rasad.merge.events import event_json, events_from_articles
     from rasad.scale.shards import write_parquet_parts
 
@@ -422,6 +424,8 @@ def run_events(
         results = _execute(parts, client, settings, extract_partition, _extract_task, (),
                            stats, console, quiet)
         clock("extract")
+    if timings is not None:
+        timings["partitions"] = sum(r.seconds for r in results)
     articles = [a for r in results for a in r.articles]
     docs = [event_json(e) for e in events_from_articles(articles)]
     if keep is not None:

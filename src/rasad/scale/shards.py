@@ -217,65 +217,46 @@ def read_partition(
     part: Partition, settings: Settings, html_extractor: HtmlExtractor | None = None
 ) -> Iterator[Item]:
     """The articles and problems of one partition, in file order."""
-    reader = _Reader(settings, html_extractor)
     if part.problem:
         yield Problem("unreadable", part.problem, part.path)
-    elif part.kind == "paths":
+        return
+    if part.kind == "paths":
         yield from ArticleReader(settings, html_extractor=html_extractor).read(part.paths)
-    elif part.kind == "lines":
-        yield from _read_lines(part, reader)
-    else:
-        yield from _read_rows(part, reader)
-
-
-@dataclass(frozen=True, slots=True)
-class _Reader:
-    settings: Settings
-    html_extractor: HtmlExtractor | None
-
-
-def _read_lines(part: Partition, reader: _Reader) -> Iterator[Item]:
-    with open(part.path, "rb") as fh:
-        fh.seek(part.start)
-        data = fh.read(part.stop - part.start)
+        return
     lines: list[str] = []
-    bad: list[Problem] = []
-    for k, raw in enumerate(data.splitlines(keepends=True)):
-        lineno = part.first_line + k
-        try:
-            lines.append(raw.decode("utf-8-sig" if lineno == 1 else "utf-8"))
-        except UnicodeDecodeError:
-            bad.append(Problem("undecodable", "line is not valid UTF-8", f"{part.path}:{lineno}"))
-            lines.append("\n")
-    yield from bad
-    yield from _parse_lines(lines, part.path, part.first_line, reader)
+    if part.kind == "lines":
+        with open(part.path, "rb") as fh:
+            fh.seek(part.start)
+            data = fh.read(part.stop - part.start)
+        raws = data.split(b"\n")
+        if raws and not raws[-1]:
+            raws.pop()  # the newline that ends the last line
+        for k, raw in enumerate(raws):
+            lineno = part.first_line + k
+            try:
+                lines.append(raw.decode("utf-8-sig" if lineno == 1 else "utf-8"))
+            except UnicodeDecodeError:
+                yield Problem("undecodable", "line is not valid UTF-8", f"{part.path}:{lineno}")
+                lines.append("")  # keeps the numbering; blank lines are passed over
+    else:
+        import pyarrow.parquet as pq
 
-
-def _read_rows(part: Partition, reader: _Reader) -> Iterator[Item]:
-    import pyarrow.parquet as pq
-
-    pf = pq.ParquetFile(part.path)
-    table = pf.read_row_groups(list(range(part.start, part.stop)))
-    lines = [json.dumps(row, ensure_ascii=False, default=_json_default) + "\n"
-             for row in table.to_pylist()]
-    yield from _parse_lines(lines, part.path, part.first_line, reader)
+        table = pq.ParquetFile(part.path).read_row_groups(list(range(part.start, part.stop)))
+        lines = [json.dumps(row, ensure_ascii=False, default=_json_default)
+                 for row in table.to_pylist()]
+    # The reader's own JSON Lines code parses the lines (as standard input); then each
+    # article and problem is given its real place, file:line.
+    stream = io.StringIO("".join(line + "\n" for line in lines))
+    sub = ArticleReader(settings, html_extractor=html_extractor, stdin=stream)
+    for item in sub.read(["-"]):
+        _relabel(item, part.path, part.first_line)
+        yield item
 
 
 def _json_default(value: object) -> str:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return str(value)
-
-
-def _parse_lines(
-    lines: Sequence[str], path: str, first_line: int, reader: _Reader
-) -> Iterator[Item]:
-    """Parse lines with the reader's own JSON Lines code, then name their real place."""
-    stream = io.StringIO("".join(line if line.endswith("\n") else line + "\n" for line in lines))
-    sub = ArticleReader(reader.settings, html_extractor=reader.html_extractor, stdin=stream)
-    for item in sub.read(["-"]):
-        _relabel(item, path, first_line)
-        yield item
 
 
 def _relabel(item: Item, path: str, first_line: int) -> None:

@@ -141,11 +141,13 @@ class Label(BaseModel):
 
 
 class Facets(BaseModel):
+    """Only the facets asked for are present."""
+
     total: int = Field(description="events matching all the filters")
-    kind: dict[str, int]
-    acled: dict[str, int] = Field(description="ACLED event types")
-    admin1: dict[str, int]
-    actor: dict[str, int]
+    kind: dict[str, int] | None = None
+    acled: dict[str, int] | None = Field(default=None, description="ACLED event types")
+    admin1: dict[str, int] | None = None
+    actor: dict[str, int] | None = None
     labels: dict[str, dict[str, Label]] = Field(
         description="display names: labels.actor[id], labels.admin1[name]"
     )

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Select, func, select, union_all
+from sqlalchemy import Connection, Select, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from rasad.store import EventFilter, Store
@@ -78,10 +78,53 @@ class WebQueries:
             sel = sel.where(ACLED_TYPE.in_(list(q.acled_types)))
         return sel
 
+    def _page_rows(
+        self,
+        conn: Connection,
+        q: Query,
+        limit: int,
+        offset: int,
+        newest_first: bool = False,
+        extra: Sequence[ColumnElement[bool]] = (),
+        columns: Sequence[Any] = (events.c.id,),
+    ) -> list[Any]:
+        """Rows (``columns``) of one page in the store's order (dated events by date then id, then the
+        undated by id; ``newest_first`` reverses the dates). Dated and undated events are
+        read apart so the date index gives the order: sorting on ``date IS NULL`` would
+        read and sort every matching row for each page."""
+        c = events.c
+        conds = [*where(q, self.fold), *extra]
+        by_date = c.date.desc() if newest_first else c.date
+        dated = select(*columns).where(*conds, c.date.is_not(None)).order_by(by_date, c.id)
+        undated = select(*columns).where(*conds, c.date.is_(None)).order_by(c.id)
+        ids = list(conn.execute(dated.limit(limit).offset(offset)))
+        if len(ids) < limit:
+            if ids:
+                skip = 0
+            else:
+                n_dated = (
+                    select(func.count()).select_from(events).where(*conds, c.date.is_not(None))
+                )
+                skip = max(0, offset - int(conn.execute(n_dated).scalar_one()))
+            ids += conn.execute(undated.limit(limit - len(ids)).offset(skip))
+        return ids
+
     def events(self, q: Query) -> list[dict[str, Any]]:
-        """Event documents for a query (its ``limit``/``offset`` applied)."""
+        """Event documents for a query (its ``limit``/``offset`` applied), in the store's
+        order (that of :func:`rasad.store.filters.event_query`): the page's ids first,
+        then only their documents."""
+        limit = q.base.limit
+        if limit is None:
+            return [doc for part in self.iter_events(q) for doc in part]
         with self._conn() as conn:
-            return [dict(doc) for doc in conn.execute(self._events_select(q)).scalars()]
+            page = [r.id for r in self._page_rows(conn, q, limit, q.base.offset)]
+            docs: dict[str, dict[str, Any]] = {}
+            for chunk in _chunks(page):
+                for eid, doc in conn.execute(
+                    select(events.c.id, events.c.json).where(events.c.id.in_(chunk))
+                ):
+                    docs[eid] = dict(doc)
+        return [docs[i] for i in page if i in docs]
 
     def iter_events(self, q: Query, batch: int = 1000) -> Iterator[list[dict[str, Any]]]:
         """Every matching event document, in batches, over one streamed result."""
@@ -105,14 +148,11 @@ class WebQueries:
     def points(self, q: Query, limit: int) -> list[list[Any]]:
         """``[id, lat, lon, kind, date]`` for located events, newest first, at most ``limit``."""
         c = events.c
-        sel = (
-            select(c.id, c.lat, c.lon, c.kind, c.date)
-            .where(*where(q, self.fold), c.lat.is_not(None), c.lon.is_not(None))
-            .order_by(c.date.is_(None), c.date.desc(), c.id)
-            .limit(limit)
-        )
+        located = (c.lat.is_not(None), c.lon.is_not(None))
+        cols = (c.id, c.lat, c.lon, c.kind, c.date)
         with self._conn() as conn:
-            return [[r.id, r.lat, r.lon, r.kind, _iso(r.date)] for r in conn.execute(sel)]
+            rows = self._page_rows(conn, q, limit, 0, True, located, cols)
+        return [[r.id, r.lat, r.lon, r.kind, _iso(r.date)] for r in rows]
 
     def timeline(self, q: Query) -> tuple[list[tuple[str, str, int]], int]:
         """``(date, kind, n)`` rows for dated events, and the number of undated ones."""
@@ -137,26 +177,23 @@ class WebQueries:
             for name in names:
                 conds = where(q.without(name), self.fold)
                 if name == "actor":
-                    sides = union_all(
-                        select(c.id.label("eid"), c.actor1_id.label("actor")).where(*conds),
-                        select(c.id.label("eid"), c.actor2_id.label("actor")).where(
-                            *conds, c.actor2_id.is_distinct_from(c.actor1_id)
-                        ),
-                    ).subquery()
-                    sel = (
-                        select(sides.c.actor, func.count())
-                        .where(sides.c.actor.is_not(None))
-                        .group_by(sides.c.actor)
-                    )
-                else:
-                    col = {
-                        "kind": c.kind,
-                        "acled": ACLED_TYPE,
-                        "admin1": c.admin1,
-                        "date": c.date,
-                    }[name]
-                    sel = select(col, func.count()).where(*conds).group_by(col)
-                out[name] = _counts(conn.execute(sel))
+                    counts: dict[str, int] = {}
+                    for sel in (
+                        select(c.actor1_id, func.count()).where(*conds).group_by(c.actor1_id),
+                        select(c.actor2_id, func.count())
+                        .where(*conds, c.actor2_id.is_distinct_from(c.actor1_id))
+                        .group_by(c.actor2_id),
+                    ):
+                        for key, n in _counts(conn.execute(sel)).items():
+                            counts[key] = counts.get(key, 0) + n
+                    out[name] = dict(sorted(counts.items()))
+                    continue
+                col = {"kind": c.kind, "acled": ACLED_TYPE, "admin1": c.admin1, "date": c.date}[
+                    name
+                ]
+                out[name] = _counts(
+                    conn.execute(select(col, func.count()).where(*conds).group_by(col))
+                )
         return out
 
     # -- mentions and articles --------------------------------------------------------

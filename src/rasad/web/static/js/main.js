@@ -105,7 +105,7 @@ class App {
       const [events, points, facets, timeline] = await Promise.all([
         getJSON("/api/events", page),
         getJSON("/api/points", p),
-        getJSON("/api/facets", p),
+        getJSON("/api/facets", facetParams(p)),
         getJSON("/api/timeline", this.params({ dates: false })),
       ]);
       if (gen !== this.generation) return;
@@ -184,7 +184,7 @@ class App {
       box.append(h("label", { class: `kind-option ${kindClass(kind)}`, dataset: { kind } },
         input, h("i", { class: "swatch", "aria-hidden": "true" }), h("span", {}, t.kind(kind)), h("span", { class: "n" }, t.num(n))));
     }
-    fillSelect(form.acled_type, Object.keys(f.acled), (v) => `${t.acled(v)} (${t.num(f.acled[v] || 0)})`, t.t("any"));
+    fillSelect(form.acled_type, this.config.acled_types, (v) => t.acled(v), t.t("any"));
     fillSelect(form.admin1, Object.keys(f.admin1), (v) => {
       const label = (f.labels.admin1[v] || {})[t.lang] || v;
       return `${label} (${t.num(f.admin1[v] || 0)})`;
@@ -244,6 +244,14 @@ class App {
     $("#list-view").hidden = false;
     this.map.highlight(null);
   }
+}
+
+/** The page counts kinds, governorates and actors (ACLED types are listed uncounted:
+ * counting them reads every event document, slow on a large database). */
+function facetParams(p) {
+  const q = new URLSearchParams(p);
+  for (const name of ["kind", "admin1", "actor"]) q.append("facet", name);
+  return q;
 }
 
 function fillSelect(select, values, label, anyText) {
