@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
@@ -38,6 +39,7 @@ class Draft:
     support: int = 1  # how many trigger occurrences were merged into this draft
     continues: bool = False  # "لا تزال الاشتباكات متواصلة": part of an earlier happening
     time_inherited: bool = False  # the time comes from the sentences before
+    from_list: bool = False  # one place of a list continued from the sentence before
     sentences: list[Sentence] = field(default_factory=list)
 
 
@@ -47,6 +49,9 @@ NOT_EVENT_PLACE = frozenset({"origin", "source", "destination"})
 ARMED_INTER = frozenset({1, 2, 3, 4, 8})
 # kinds whose agent may follow the trigger noun directly ("غارات التحالف")
 GENITIVE_AGENT_KINDS = frozenset({"air_strike", "shelling", "armed_clash", "attack_on_civilians"})
+BRACKETED = re.compile(r"\([^()\n]{1,30}\)")
+# kinds whose places may be listed before the trigger ("شهدت حماة وحمص مظاهرات")
+SUBJECT_LIST_KINDS = frozenset({"protest", "armed_clash", "riot"})
 # kinds whose two sides an article names with "بين X و Y"
 BETWEEN_KINDS = frozenset({"armed_clash", "agreement", "riot"})
 # ACLED's interaction code of state forces
@@ -196,6 +201,25 @@ class ArgumentFinder:
         before = self.words_before(place.span.start, 1, self.sentence_token_floor(sent))
         return any(c in self.rules.metonymy_verbs for cands in before for c in cands)
 
+    def listed_places(self, sent: Sentence) -> list[PlaceSpan]:
+        """The places of a sentence that only continues a list ("وشملت تلك المواقع X، Y،
+        Z"): three or more places after a list word, and no trigger of its own."""
+        rng = self.tokens.range_of(sent.norm_start, sent.norm_end)
+        head = [
+            c
+            for k in range(rng.start, min(rng.stop, rng.start + 6))
+            for c in self.tokens.candidates[k]
+        ]
+        if not any(c in self.rules.places.list_continuation for c in head):
+            return []
+        places = [
+            p
+            for p in self.article.places
+            if in_sentence(p.span.start, sent) and p.role not in NOT_EVENT_PLACE
+        ]
+        groups = [g for g in self.place_groups(places) if len(g) >= 3]
+        return max(groups, key=len) if groups else []
+
     def people_from(self, place: PlaceSpan) -> bool:
         """ "(43) شاباً من بلدة الغبرة", "شخصين من سويدان": where the people come from."""
         i = self.tok_containing(place.span.start)
@@ -216,7 +240,16 @@ class ArgumentFinder:
             if groups:
                 prev = groups[-1][-1]
                 lo, hi = self.tok_index(prev.span.end), self.tok_containing(p.span.start)
-                gap = [self.tokens.candidates[k] for k in range(lo, hi)]
+                # a bracketed aside ("اللاذقية وطرطوس (غرب) وحماة") does not break a list
+                bracketed = [
+                    m.span()
+                    for m in BRACKETED.finditer(self.article.text, prev.span.end, p.span.start)
+                ]
+                gap = [
+                    self.tokens.candidates[k]
+                    for k in range(lo, hi)
+                    if not any(a <= self._tok_orig[k] < b for a, b in bracketed)
+                ]
                 if hi < len(self.tokens.words) and self._tok_orig[hi] < p.span.start:
                     # a clitic glued to the place name ("وبني زيد"): the clitic is the connector
                     gap.append([self.tokens.words[hi][: p.span.start - self._tok_orig[hi]]])
@@ -231,11 +264,11 @@ class ArgumentFinder:
     def choose_places(self, kind: str, trig: TriggerSpan, sent: Sentence) -> list[PlaceSpan]:
         # a country ("سوريا", "تركيا", "ومقره بريطانيا") says too little to locate an event:
         # without a better place the draft takes its place from its context instead
-        places = [
-            p
-            for p in self.sentence_places(sent, trig)
-            if p.place.feature_type != "country" and not self.speaks(p, sent)
-        ]
+        found = [p for p in self.sentence_places(sent, trig) if not self.speaks(p, sent)]
+        places = [p for p in found if p.place.feature_type != "country"]
+        if not places and kind == "defection":
+            # a defector is often located by the country he reached ("وصل تركيا")
+            places = found
         if not places:
             return []
         not_origin = [p for p in places if not self._is_origin(trig, p, sent)]
@@ -244,10 +277,27 @@ class ArgumentFinder:
             settled = [p for p in places if not self.people_from(p)]
             places = settled or places
         if kind in self.rules.places.list_kinds:
+            listed = []
             for group in self.place_groups(places):
-                precise = [p for p in group if p.precision < 3]
-                if len(precise) >= 2 and group[-1].span.start > trig.span.start:
-                    return precise
+                precise = [p for p in group if p.precision < 3] or [
+                    p for p in group if p.place.feature_type == "governorate"
+                ]
+                if not precise:
+                    continue
+                if any(p.place.country != "SY" for p in precise) or (
+                    kind not in PEOPLE_KINDS and self.people_from(precise[0])
+                ):
+                    # foreign capitals reacting, or "أهالي السوسة والشعفة": not a list of sites
+                    continue
+                after = group[-1].span.start > trig.span.start
+                just_before = (
+                    kind in SUBJECT_LIST_KINDS and 0 <= trig.span.start - group[-1].span.end <= 40
+                )
+                if len(precise) >= 2 and (after or just_before):
+                    gap = min(abs(p.span.start - trig.span.start) for p in precise)
+                    listed.append((gap, precise))
+            if listed:
+                return min(listed, key=lambda x: x[0])[1]
 
         def score(p: PlaceSpan) -> float:
             d = (

@@ -115,7 +115,55 @@ class EventDetector:
                         continues=finder.is_continuation(trig, sent),
                     )
                 )
+        drafts.extend(self._continued_lists(article, finder, drafts))
+        self._air_context(article, drafts)
         return drafts
+
+    def _continued_lists(
+        self, article: Article, finder: ArgumentFinder, drafts: list[Draft]
+    ) -> list[Draft]:
+        """A sentence that only lists more places extends the report just before it."""
+        out: list[Draft] = []
+        with_drafts = {d.sentence.index for d in drafts}
+        for sent in article.sentences:
+            if sent.index in with_drafts or sent.index == 0:
+                continue
+            prev = [d for d in drafts if d.sentence.index == sent.index - 1]
+            if not prev:
+                continue
+            listed = finder.listed_places(sent)
+            if not listed:
+                continue
+            model = prev[-1]
+            for place in listed:
+                out.append(
+                    Draft(
+                        kind=model.kind,
+                        trigger=model.trigger,
+                        sentence=sent,
+                        place=place,
+                        actor1=model.actor1,
+                        actor2=model.actor2,
+                        time=model.time,
+                        time_inherited=True,
+                        historical=model.historical,
+                        attributed_to=model.attributed_to,
+                        sentences=[model.sentence, sent],
+                        from_list=True,
+                    )
+                )
+        return out
+
+    def _air_context(self, article: Article, drafts: list[Draft]) -> None:
+        """ "القصف" with no weapon named, just after an air strike: more of the air strike."""
+        air = [d for d in drafts if d.kind == "air_strike"]
+        for d in drafts:
+            if d.kind != "shelling" or not d.trigger.span.text.lstrip("وفب").startswith("ال"):
+                continue
+            if _adjective_follows(article, d):
+                continue  # "القصف التركي", "القصف المدفعي": it says what kind of fire
+            if any(0 <= d.sentence.index - a.sentence.index <= 2 for a in air):
+                d.kind = "air_strike"
 
     def _assign_counts(self, article: Article, finder: ArgumentFinder, drafts: list[Draft]) -> None:
         by_sentence: dict[int, list[Draft]] = {}
@@ -502,6 +550,12 @@ class EventDetector:
         )
         score += 0.05 * (feats["actor1"] + feats["time_in_sentence"] + feats["counts"])
         return round(min(0.99, max(0.05, score)), 2), feats
+
+
+def _adjective_follows(article: Article, d: Draft) -> bool:
+    """Whether the trigger word is followed by an adjective in ي/ية ("القصف التركي")."""
+    words = article.text[d.trigger.span.end : d.sentence.end].split()
+    return bool(words) and words[0].strip("،,.").endswith(("ي", "ية"))
 
 
 def _explicitly_same_day(a: Draft, b: Draft) -> bool:

@@ -150,6 +150,7 @@ class PlaceRules:
     list_kinds: frozenset[str]
     origin_nouns: frozenset[str]
     region_only_min_weight: float
+    list_continuation: frozenset[str]
 
 
 @dataclass(slots=True, frozen=True)
@@ -226,6 +227,7 @@ class EventRules:
                     w for x in data["places"]["origin_nouns"] for w in _words(normalizer, x)
                 ),
                 region_only_min_weight=float(data["places"].get("region_only_min_weight", 0.0)),
+                list_continuation=norm_set(data["places"].get("list_continuation", [])),
             ),
             purpose_prefix=normalizer.text(str(non_event.get("purpose_prefix", ""))),
             result_words=norm_set(non_event.get("result_words", [])),

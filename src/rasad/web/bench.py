@@ -187,30 +187,24 @@ def measure_api(base: str, requests: int, seed: int = 11) -> dict[str, Any]:
         kinds = list(facets["kind"]) or ["armed_clash"]
         govs = list(facets["admin1"]) or ["Aleppo"]
 
-        def mixed() -> dict[str, Any]:
-            choice = rng.randrange(5)
-            params: dict[str, Any] = {"limit": 50}
-            if choice == 0:
-                params["offset"] = rng.randrange(0, max(1, total - 50))
-            elif choice == 1:
-                params["kind"] = rng.choice(kinds)
-            elif choice == 2:
-                params["admin1"] = rng.choice(govs)
-            elif choice == 3:
-                params["q"] = rng.choice(["اشتباكات", "قصف", "سيطرة", "الجيش"])
-            else:
-                params["bbox"] = "39.5,34.5,41,36"
-            return params
-
+        words = ["اشتباكات", "قصف", "سيطرة", "الجيش"]
         cases: dict[str, Any] = {
             "events_first_page": lambda: ("/api/events", {"limit": 50}),
-            "events_mixed": lambda: ("/api/events", mixed()),
-            "facets": lambda: ("/api/facets", {}),
+            "events_random_page": lambda: (
+                "/api/events",
+                {"limit": 50, "offset": rng.randrange(0, max(1, total - 50))},
+            ),
+            "events_kind": lambda: ("/api/events", {"limit": 50, "kind": rng.choice(kinds)}),
+            "events_admin1": lambda: ("/api/events", {"limit": 50, "admin1": rng.choice(govs)}),
+            "events_text": lambda: ("/api/events", {"limit": 50, "q": rng.choice(words)}),
+            "events_bbox": lambda: ("/api/events", {"limit": 50, "bbox": "39.5,34.5,41,36"}),
+            "facets_page": lambda: ("/api/facets", {"facet": ["kind", "admin1", "actor"]}),
+            "facets_all": lambda: ("/api/facets", {}),
             "timeline": lambda: ("/api/timeline", {}),
             "points": lambda: ("/api/points", {}),
         }
         for name, make in cases.items():
-            n = requests if name.startswith("events") else max(10, requests // 10)
+            n = requests if name == "events_first_page" else max(10, requests // 5)
             times: list[float] = []
             for _ in range(n):
                 path, params = make()
