@@ -11,8 +11,10 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
 .venv/bin/python -m pip install --quiet -e '.[test,build]'
 
-echo "== system packages (PostgreSQL for the store tests)"
+echo "== system packages (PostgreSQL for the store tests, Chromium for the page tests)"
 ./scripts/install_system_deps.sh
+echo "== front-end packages (npm, for the web page)"
+./scripts/install_frontend.sh
 
 echo "== ruff"
 .venv/bin/ruff check src tests scripts

@@ -124,6 +124,13 @@ def test_events_pages_cover_the_store_in_its_order(
         seen += page["items"]
         offset = page["next_offset"]
     assert seen == all_events  # same documents, same order as Store.events()
+    dated = sorted((e for e in all_events if e.get("date")), key=lambda e: e["id"])
+    newest = sorted(dated, key=lambda e: e["date"], reverse=True)  # stable: ids ascending
+    newest += [e for e in all_events if not e.get("date")]
+    got = client.get("/api/events", params={"limit": 500, "order": "-date"}).json()["items"]
+    assert ids(got) == ids(newest)
+    tail = client.get("/api/events", params={"limit": 4, "offset": 3, "order": "-date"}).json()
+    assert ids(tail["items"]) == ids(newest[3:7])
     past = client.get("/api/events", params={"offset": len(all_events) + 5}).json()
     assert past["items"] == [] and past["next_offset"] is None
 

@@ -46,7 +46,7 @@ PublishedOpt = Annotated[
     typer.Option("--published", help="publication date (YYYY-MM-DD) for inputs that have none"),
 ]
 ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", help="settings file (TOML); see docs/configuration.md")
+    Path | None, typer.Option("--config", help="settings file (TOML); see the README, Configuration")
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar and no summary")]
 
@@ -356,6 +356,27 @@ def places(
             f"{row.get('name_ar')} ({row.get('feature_type')}; {row.get('admin1')}, "
             f"{row.get('admin2')}) {row.get('lat')},{row.get('lon')} precision {row.get('precision')}"
         )
+
+
+@app.command()
+def serve(
+    db: DbOpt = None,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    tile_url: Annotated[
+        str | None, typer.Option(help="map tile server URL (off by default: works offline)")
+    ] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Serve the map-and-timeline page and the JSON API over a database (read-only)."""
+    from rasad.web.app import serve as run_server
+
+    settings = _settings(config, db=db)
+    try:
+        run_server(settings.db, host, port, tile_url)
+    except RasadError as exc:
+        _console().print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
 
 
 def _version(value: bool) -> None:

@@ -41,6 +41,11 @@ class ExportFormat(StrEnum):
     geojson = "geojson"
 
 
+class EventOrder(StrEnum):
+    date = "date"
+    newest = "-date"
+
+
 class FacetName(StrEnum):
     kind = "kind"
     acled = "acled"
@@ -234,9 +239,21 @@ def build_router(ctx: WebContext) -> APIRouter:
         )
 
     @router.get("/events", response_model=models.EventPage, summary="Events, filtered and paged")
-    def list_events(flt: Filters, limit: Limit = 50, offset: Offset = 0) -> Response:
+    def list_events(
+        flt: Filters,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        order: Annotated[
+            EventOrder,
+            QueryParam(
+                description="date: oldest first, as `rasad events` and the exports "
+                "(undated events last); -date: newest first (undated last)"
+            ),
+        ] = EventOrder.date,
+    ) -> Response:
         total = q_.count(flt)
-        items = q_.events(flt.page(limit, offset)) if offset < total else []
+        newest = order is EventOrder.newest
+        items = q_.events(flt.page(limit, offset), newest) if offset < total else []
         nxt = offset + limit if offset + limit < total else None
         return _json(
             {"total": total, "limit": limit, "offset": offset, "next_offset": nxt, "items": items}

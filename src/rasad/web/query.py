@@ -109,15 +109,19 @@ class WebQueries:
             ids += conn.execute(undated.limit(limit - len(ids)).offset(skip))
         return ids
 
-    def events(self, q: Query) -> list[dict[str, Any]]:
+    def events(self, q: Query, newest_first: bool = False) -> list[dict[str, Any]]:
         """Event documents for a query (its ``limit``/``offset`` applied), in the store's
-        order (that of :func:`rasad.store.filters.event_query`): the page's ids first,
-        then only their documents."""
+        order (that of :func:`rasad.store.filters.event_query`; with ``newest_first`` the
+        dates run backwards): the page's ids first, then only their documents."""
         limit = q.base.limit
-        if limit is None:
+        if limit is None and not newest_first:
             return [doc for part in self.iter_events(q) for doc in part]
         with self._conn() as conn:
-            page = [r.id for r in self._page_rows(conn, q, limit, q.base.offset)]
+            everything = 2**62  # a LIMIT both SQLite and PostgreSQL accept
+            rows = self._page_rows(
+                conn, q, limit if limit is not None else everything, q.base.offset, newest_first
+            )
+            page = [r.id for r in rows]
             docs: dict[str, dict[str, Any]] = {}
             for chunk in _chunks(page):
                 for eid, doc in conn.execute(

@@ -101,6 +101,7 @@ class App {
     const p = this.params();
     const page = new URLSearchParams(p);
     page.set("limit", PAGE);
+    page.set("order", "-date");
     try {
       const [events, points, facets, timeline] = await Promise.all([
         getJSON("/api/events", page),
@@ -160,6 +161,7 @@ class App {
   async more() {
     const p = this.params();
     p.set("limit", PAGE);
+    p.set("order", "-date");
     p.set("offset", $("#event-list").children.length);
     const gen = this.generation;
     const next = await getJSON("/api/events", p);
