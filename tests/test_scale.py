@@ -24,7 +24,7 @@ from rasad.ingest.reader import ArticleReader
 from rasad.merge.events import event_json, events_from_articles
 from rasad.model import Article, Problem
 from rasad.pipeline import Pipeline, Resources, RunStats
-from rasad.scale.dask_runner import SchedulerSpec, run_events, run_ingest
+from rasad.scale.dask_runner import SchedulerSpec, extract_articles, run_events, run_ingest
 from rasad.scale.shards import (
     ScaleError,
     plan_partitions,
@@ -111,6 +111,18 @@ def test_sync_scheduler_gives_the_single_process_events(
     shard = str(small_shard)
     expected = single_process_events([shard], resources)
     assert run_events([shard], "sync", Settings(), partition_size=7, quiet=True) == expected
+
+
+def test_extracted_articles_come_back_slim_and_in_input_order(
+    small_shard: Path, resources: Resources
+) -> None:
+    full = [a for a in Pipeline(resources).run([str(small_shard)]) if isinstance(a, Article)]
+    got = extract_articles([str(small_shard)], "sync", Settings(), partition_size=6, quiet=True)
+    assert [a.id for a in got] == [a.id for a in full]
+    assert [a.mentions for a in got] == [a.mentions for a in full]
+    assert [a.norm_text for a in got] == [a.norm_text for a in full]
+    assert all(a.norm_offsets for a in full)
+    assert not any(a.norm_offsets or a.places or a.numbers or a.clean for a in got)
 
 
 # -- sharded input ------------------------------------------------------------------------------

@@ -359,6 +359,27 @@ def places(
 
 
 @app.command()
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="RSS or Atom feed URLs")],
+    every: Annotated[str, typer.Option("--every", help="interval: 30s, 5m, 1h")] = "5m",
+    rounds: Annotated[int | None, typer.Option("--rounds", help="stop after N rounds")] = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Poll news feeds and ingest new articles into the database."""
+    from rasad.ingest.feeds import watch as run_watch
+
+    settings = _settings(config, db=db)
+    try:
+        run_watch(
+            feeds, every, settings.db, rounds, Pipeline(Resources(settings)), None, _console().print
+        )
+    except RasadError as exc:
+        _console().print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+@app.command()
 def serve(
     db: DbOpt = None,
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any, AnyStr
 
 from rasad.errors import InputError
+from rasad.ingest.checks import has_control, suspect_escapes, unstorable_string, utf8_share
 from rasad.ingest.language import LanguageProfiles
 from rasad.model import Article, Problem
 from rasad.settings import Settings
@@ -41,10 +42,7 @@ _BOMS_UTF16 = (b"\xff\xfe", b"\xfe\xff")
 
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 _LETTER = re.compile(r"[^\W\d_]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _ID_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
-# Escapes that json.loads turns into strings no database or UTF-8 file can take.
-_SUSPECT_ESCAPE = re.compile(r"\\u(?:0000|[dD][89abcdefABCDEF])")
 
 Item = Article | Problem
 HtmlExtractor = Callable[[str, str | None], tuple[str | None, str, dt.date | None]]
@@ -88,39 +86,6 @@ def _short(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-_NON_ASCII = re.compile(rb"[\x80-\xff]")
-
-
-def _utf8_share(data: bytes) -> float:
-    """Share of the non-ASCII bytes that form well-formed UTF-8 sequences."""
-    non_ascii = len(_NON_ASCII.findall(data))
-    if non_ascii == 0:
-        return 1.0
-    return sum(len(m) for m in _UTF8_SEQ.findall(data)) / non_ascii
-
-
-def _bad_string(obj: Any) -> str | None:
-    """What makes a string inside a parsed JSON value unstorable, or None (iterative:
-    nesting depth is the input's to choose)."""
-    stack = [obj]
-    while stack:
-        cur = stack.pop()
-        if isinstance(cur, str):
-            if "\x00" in cur:
-                return "a U+0000 (NUL) character, which databases cannot store"
-            try:
-                cur.encode("utf-8")
-            except UnicodeEncodeError:
-                return "an unpaired UTF-16 surrogate (\\ud800–\\udfff), which is not text"
-        elif isinstance(cur, dict):
-            stack.extend(cur.keys())
-            stack.extend(cur.values())
-        elif isinstance(cur, list):
-            stack.extend(cur)
-    return None
-
-
 class ArticleReader:
     """Turns paths (or ``-``) into articles and problems, in input order."""
 
@@ -135,7 +100,6 @@ class ArticleReader:
         self._html_extractor = html_extractor
         self._stdin = stdin
         self._given_languages = languages
-        self._seen: dict[str, str] = {}
 
     @cached_property
     def languages(self) -> LanguageProfiles:
@@ -146,12 +110,12 @@ class ArticleReader:
     def read(self, inputs: Iterable[str | Path]) -> Iterator[Item]:
         """Articles and problems in input order; a later article with an id already read
         in this call is skipped (``duplicate_id``)."""
-        self._seen = {}
+        seen: dict[str, str] = {}  # id -> where it was first read
         for item in self._read(inputs):
             if isinstance(item, Article):
-                first = self._seen.get(item.id)
+                first = seen.get(item.id)
                 if first is None:
-                    self._seen[item.id] = item.source
+                    seen[item.id] = item.source
                 else:
                     yield Problem(
                         "duplicate_id",
@@ -271,14 +235,14 @@ class ArticleReader:
         A one-byte code page decodes any bytes, so the result must look like real text:
         no control characters, mostly Arabic script, and enough function words and
         letters for the language profiles to decide (mojibake and noise do not)."""
-        if _utf8_share(data) >= 0.9:
+        if utf8_share(data) >= 0.9:
             return None  # UTF-8 with a few damaged bytes, not a legacy code page
         for encoding in self.settings.fallback_encodings:
             try:
                 text = data.decode(encoding)
             except (UnicodeDecodeError, LookupError):
                 continue
-            if _CONTROL.search(text) or arabic_ratio(text) < 0.5:
+            if has_control(text) or arabic_ratio(text) < 0.5:
                 continue
             guess = self.languages.identify(text)
             if guess.decided and guess.code in self.settings.languages:
@@ -286,7 +250,7 @@ class ArticleReader:
         return None
 
     def _undecodable(self, data: bytes, byte: int) -> str:
-        if _utf8_share(data) >= 0.9:
+        if utf8_share(data) >= 0.9:
             bad = data.decode("utf-8", errors="replace").count("\ufffd")
             return (
                 f"not valid UTF-8: {bad} damaged byte sequence(s), the first at byte {byte}, "
@@ -433,8 +397,8 @@ class ArticleReader:
             return Problem(
                 "not_object", f"a line must hold a JSON object, not {type(obj).__name__}", source
             )
-        if _SUSPECT_ESCAPE.search(line):
-            reason = _bad_string(obj)
+        if suspect_escapes(line):
+            reason = unstorable_string(obj)
             if reason is not None:
                 return Problem("bad_text", f"the line holds {reason}", source)
         art_id = obj.get("id")

@@ -392,6 +392,46 @@ def _summary(console: Console, quiet: bool, stats: RunStats, parts: int, extra: 
     )
 
 
+def extract_articles(
+    inputs: Sequence[str],
+    scheduler: str | Client,
+    settings: Settings,
+    partition_size: int = DEFAULT_PARTITION_SIZE,
+    *,
+    stats: RunStats | None = None,
+    console: Console | None = None,
+    quiet: bool = False,
+    timings: dict[str, float] | None = None,
+) -> list[Article]:
+    """Extract on the workers; the processed articles (slimmed, see :func:`slim`) in input
+    order, as a single-process run would list them. Arguments as for :func:`run_events`."""
+    articles, _ = _extract(inputs, scheduler, settings, partition_size, stats or RunStats(),
+                           _console(console), quiet, _Clock(timings))
+    return articles
+
+
+def _extract(
+    inputs: Sequence[str],
+    scheduler: str | Client,
+    settings: Settings,
+    partition_size: int,
+    stats: RunStats,
+    console: Console,
+    quiet: bool,
+    clock: _Clock,
+) -> tuple[list[Article], int]:
+    parts = plan_partitions(inputs, partition_size, settings, absolute=_remote(scheduler))
+    clock("plan")
+    with connect(scheduler, console, quiet) as client:
+        clock("cluster")
+        results = _execute(parts, client, settings, extract_partition, _extract_task, (),
+                           stats, console, quiet)
+        clock("extract")
+    if clock.into is not None:
+        clock.into["partitions"] = sum(r.seconds for r in results)
+    return [a for r in results for a in r.articles], len(parts)
+
+
 def run_events(
     inputs: Sequence[str],
     scheduler: str | Client,
@@ -417,16 +457,8 @@ def run_events(
     console = _console(console)
     stats = stats if stats is not None else RunStats()
     clock = _Clock(timings)
-    parts = plan_partitions(inputs, partition_size, settings, absolute=_remote(scheduler))
-    clock("plan")
-    with connect(scheduler, console, quiet) as client:
-        clock("cluster")
-        results = _execute(parts, client, settings, extract_partition, _extract_task, (),
-                           stats, console, quiet)
-        clock("extract")
-    if timings is not None:
-        timings["partitions"] = sum(r.seconds for r in results)
-    articles = [a for r in results for a in r.articles]
+    articles, n_parts = _extract(inputs, scheduler, settings, partition_size, stats, console,
+                                 quiet, clock)
     docs = [event_json(e) for e in events_from_articles(articles)]
     if keep is not None:
         docs = [d for d in docs if keep(d)]
@@ -436,7 +468,7 @@ def run_events(
         written = write_parquet_parts(docs, out_dir)
         extra += f" in {len(written)} Parquet parts under {out_dir}"
         clock("write")
-    _summary(console, quiet, stats, len(parts), extra)
+    _summary(console, quiet, stats, n_parts, extra)
     return docs
 
 
