@@ -267,9 +267,14 @@ def ingest(
             if isinstance(item, Problem):
                 console.print(f"[yellow]skipped[/yellow] {item.source}: {item.message}")
             else:
+                for problem in item.problems:
+                    console.print(f"[yellow]warning[/yellow] {problem.source}: {problem.message}")
                 progress.advance(task)
 
         summary = run_ingest(inputs, store, pipeline, stats, on_item=report)
+        for problem in summary.problems:
+            if problem.stage == "events":
+                console.print(f"[yellow]note[/yellow] {problem.message}")
         store.finish_run(
             run_id,
             status="ok",
