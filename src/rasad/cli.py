@@ -55,6 +55,7 @@ class Format(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
     geojson = "geojson"
+    parquet = "parquet"
 
 
 def _console() -> Console:
@@ -176,7 +177,9 @@ def events(
         list[str] | None, typer.Argument(help="articles to process (or none with --db)")
     ] = None,
     output: OutOpt = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="output format")] = Format.jsonl,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="output format (parquet needs -o)")
+    ] = Format.jsonl,
     db: DbOpt = None,
     since: Annotated[str | None, typer.Option(help="events on or after YYYY-MM-DD")] = None,
     until: Annotated[str | None, typer.Option(help="events on or before YYYY-MM-DD")] = None,
@@ -194,6 +197,9 @@ def events(
     from rasad.store.filters import matches
 
     flt = _event_filter(since, until, kind, actor, admin1, bbox)
+    if fmt is Format.parquet and output is None:
+        _console().print("[red]error:[/red] --format parquet needs -o FILE")
+        raise typer.Exit(2)
     settings = _settings(config, published=published)
     if not inputs and not db:
         _console().print("[red]error:[/red] give input files, or --db to read stored events")
@@ -211,9 +217,18 @@ def events(
 
         with _open_store(db) as store:
             docs = store.events(flt)
-    writer = {Format.jsonl: write_jsonl, Format.csv: write_csv, Format.geojson: write_geojson}[fmt]
-    with _output(output) as out:
-        writer(docs, out)
+    if fmt is Format.parquet:
+        from rasad.export import write_parquet
+
+        assert output is not None
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_parquet(docs, output)
+    else:
+        writer = {Format.jsonl: write_jsonl, Format.csv: write_csv, Format.geojson: write_geojson}[
+            fmt
+        ]
+        with _output(output) as out:
+            writer(docs, out)
     if inputs:
         _summary(stats, quiet, extra=f", {len(docs)} events")
     elif not quiet:
