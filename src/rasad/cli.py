@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -81,6 +81,19 @@ def _output(path: Path | None) -> Iterator[IO[str]]:
             yield fh
 
 
+def _progress(console: Console, show: bool) -> Progress:
+    """A progress bar on standard error, shown only on a terminal."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} articles"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not show,
+        transient=True,
+    )
+
+
 def _articles(
     inputs: list[str], settings: Settings, quiet: bool, stats: RunStats
 ) -> Iterator[Article]:
@@ -88,16 +101,7 @@ def _articles(
     console = _console()
     pipeline = Pipeline(Resources(settings))
     show_bar = console.is_terminal and not quiet
-    progress = Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed} articles"),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not show_bar,
-        transient=True,
-    )
-    with progress:
+    with _progress(console, show_bar) as progress:
         task = progress.add_task("extracting", total=None)
         for item in pipeline.run(inputs, stats):
             if isinstance(item, Problem):
@@ -120,6 +124,22 @@ def _summary(stats: RunStats, quiet: bool, extra: str = "") -> None:
     )
 
 
+def _write_jsonl(
+    inputs: list[str],
+    output: Path | None,
+    settings: Settings,
+    quiet: bool,
+    rows: Callable[[Article], Iterable[dict[str, Any]]],
+) -> None:
+    """Run the pipeline and write JSON lines made from each article."""
+    stats = RunStats()
+    with _output(output) as out:
+        for article in _articles(inputs, settings, quiet, stats):
+            for row in rows(article):
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    _summary(stats, quiet)
+
+
 @app.command()
 def extract(
     inputs: Inputs,
@@ -130,12 +150,7 @@ def extract(
 ) -> None:
     """Write one JSON line per event mention found in the articles."""
     settings = _settings(config, published=published)
-    stats = RunStats()
-    with _output(output) as out:
-        for article in _articles(inputs, settings, quiet, stats):
-            for mention in article.mentions:
-                out.write(json.dumps(mention_json(mention), ensure_ascii=False) + "\n")
-    _summary(stats, quiet)
+    _write_jsonl(inputs, output, settings, quiet, lambda a: (mention_json(m) for m in a.mentions))
 
 
 DbOpt = Annotated[
@@ -266,15 +281,7 @@ def ingest(
     stats = RunStats()
     pipeline = Pipeline(Resources(settings))
     show_bar = console.is_terminal and not quiet
-    with _open_store(settings.db) as store, Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed} articles"),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not show_bar,
-        transient=True,
-    ) as progress:
+    with _open_store(settings.db) as store, _progress(console, show_bar) as progress:
         run_id = store.start_run("ingest", list(inputs))
         task = progress.add_task("ingesting", total=None)
 
@@ -318,11 +325,7 @@ def articles(
 ) -> None:
     """Write each article as analysed: the text offsets refer to (e.g. extracted from HTML)."""
     settings = _settings(config, published=published)
-    stats = RunStats()
-    with _output(output) as out:
-        for article in _articles(inputs, settings, quiet, stats):
-            out.write(json.dumps(article_json(article), ensure_ascii=False) + "\n")
-    _summary(stats, quiet)
+    _write_jsonl(inputs, output, settings, quiet, lambda a: [article_json(a)])
 
 
 @app.command()
