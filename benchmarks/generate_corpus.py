@@ -233,16 +233,37 @@ class _Renderer:
         }
         self._set_places(ev.place, ev.place2)
         self.fixed["actor1"], self.fixed["actor2"] = ev.actor1, ev.actor2
+        self.random: dict[str, Callable[[], str]] = {
+            "any_place": lambda: self._cued(rng.choice(vocab.places)),
+            "any_bare": lambda: rng.choice(vocab.places).name,
+            "places": self._places,
+            "person": lambda: f"{rng.choice(tpl['first_names'])} {rng.choice(tpl['family_names'])}",
+            "role": lambda: str(rng.choice(tpl["roles"])),
+            "month": lambda: str(rng.choice(tpl["months"])),
+            "any_actor": self._any_actor,
+        }
         forms = vocab.tags[ev.kind] or (ev.kind,)
         self.fixed["tags"] = "، ".join(
             [rng.choice(forms), ev.place.name, ev.place.gov, ev.actor1]
         )
 
+    @staticmethod
+    def _cued(place: PlaceName) -> str:
+        return f"{place.cue} {place.name}"
+
+    def _places(self) -> str:
+        names = [p.name for p in self.rng.sample(self.vocab.places, self.rng.randint(3, 5))]
+        return "، ".join(names[:-1]) + " و" + names[-1]
+
+    def _any_actor(self) -> str:
+        live = [a for a in self.vocab.actors if a.valid(self.ev.day)]
+        return self.rng.choice(self.rng.choice(live).names)
+
     def _set_places(self, place: PlaceName, place2: PlaceName) -> None:
         self.fixed.update(
-            place=f"{place.cue} {place.name}",
+            place=self._cued(place),
             place_bare=place.name,
-            place2=f"{place2.cue} {place2.name}",
+            place2=self._cued(place2),
             place2_bare=place2.name,
             gov=place.gov,
             gov2=place2.gov,
@@ -270,6 +291,8 @@ class _Renderer:
             return extra[name]
         if name in self.fixed:
             return self.fixed[name]
+        if name in self.random:
+            return self.random[name]()
         if name == "source":
             return self(self.rng.choice(self.vocab.templates["sources"]))
         if name == "year":

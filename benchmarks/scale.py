@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import importlib.util
 import os
 import platform
@@ -46,10 +47,11 @@ def _generator() -> Any:
 
 
 def ensure_corpus(folder: Path, n: int, shards: int, seed: int) -> list[str]:
-    marker = folder / f".complete-{n}-{shards}-{seed}"
+    source = b"".join(p.read_bytes() for p in (HERE / "generate_corpus.py", HERE / "templates.yaml"))
+    marker = folder / f".complete-{n}-{shards}-{seed}-{hashlib.sha1(source).hexdigest()[:10]}"
     if not marker.exists():
         gen = _generator()
-        for old in folder.glob("part-*.jsonl"):
+        for old in [*folder.glob("part-*.jsonl"), *folder.glob(".complete-*")]:
             old.unlink()
         gen.write_corpus(gen.CorpusGenerator(gen.Vocabulary.load(), seed), n, folder, shards)
         marker.touch()

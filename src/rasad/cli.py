@@ -159,6 +159,15 @@ DbOpt = Annotated[
 ]
 
 
+DaskOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--dask",
+        help="run on Dask: local, local:N (N worker processes) or a scheduler address tcp://host:8786",
+    ),
+]
+
+
 def _event_filter(
     since: str | None,
     until: str | None,
@@ -205,6 +214,10 @@ def events(
     published: PublishedOpt = None,
     config: ConfigOpt = None,
     quiet: QuietOpt = False,
+    dask: DaskOpt = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out-dir", help="with --dask: write sharded Parquet here")
+    ] = None,
 ) -> None:
     """Write merged events (one per real-world happening), from inputs or from --db."""
     from rasad.export import write_csv, write_geojson, write_jsonl
@@ -220,7 +233,23 @@ def events(
         _console().print("[red]error:[/red] give input files, or --db to read stored events")
         raise typer.Exit(2)
     stats = RunStats()
-    if inputs:
+    if inputs and dask:
+        from rasad.scale.dask_runner import run_events
+
+        normalizer = Resources(settings).normalizer
+        docs = run_events(
+            inputs,
+            dask,
+            settings,
+            out_dir,
+            keep=lambda d: matches(d, flt, normalizer.text),
+            stats=stats,
+            console=_console(),
+            quiet=quiet,
+        )
+        if output is None and out_dir is not None:
+            return
+    elif inputs:
         articles_ = list(_articles(inputs, settings, quiet, stats))
         normalizer = Resources(settings).normalizer
         docs = [
@@ -244,9 +273,9 @@ def events(
         ]
         with _output(output) as out:
             writer(docs, out)
-    if inputs:
+    if inputs and not dask:
         _summary(stats, quiet, extra=f", {len(docs)} events")
-    elif not quiet:
+    elif not inputs and not quiet:
         _console().print(f"{len(docs)} events from {db}")
 
 
@@ -272,11 +301,17 @@ def ingest(
     published: PublishedOpt = None,
     config: ConfigOpt = None,
     quiet: QuietOpt = False,
+    dask: DaskOpt = None,
 ) -> None:
     """Store articles, their mentions and the merged events in a database (incremental)."""
     from rasad.store.ingest import ingest as run_ingest
 
     settings = _settings(config, published=published, db=db)
+    if dask:
+        from rasad.scale.dask_runner import run_ingest as run_dask_ingest
+
+        run_dask_ingest(inputs, dask, settings, settings.db, console=_console(), quiet=quiet)
+        return
     console = _console()
     stats = RunStats()
     pipeline = Pipeline(Resources(settings))
