@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import logging
 import os
 import sys
 import time
@@ -93,7 +94,7 @@ def connect(scheduler: str | Client, console: Console, quiet: bool) -> Iterator[
     if spec.kind == "local":
         cluster = LocalCluster(
             n_workers=spec.workers, threads_per_worker=1, processes=True,
-            dashboard_address=":8787", silence_logs=40,
+            dashboard_address=":8787", silence_logs=logging.CRITICAL,
         )  # type: ignore[no-untyped-call]
         try:
             with Client(cluster) as client:  # type: ignore[no-untyped-call]
