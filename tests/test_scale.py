@@ -122,7 +122,7 @@ def test_extracted_articles_come_back_slim_and_in_input_order(
     assert [a.mentions for a in got] == [a.mentions for a in full]
     assert [a.norm_text for a in got] == [a.norm_text for a in full]
     assert all(a.norm_offsets for a in full)
-    assert not any(a.norm_offsets or a.places or a.numbers or a.clean for a in got)
+    assert not any(a.norm_offsets or a.sentences or a.places or a.numbers or a.clean for a in got)
 
 
 # -- sharded input ------------------------------------------------------------------------------

@@ -188,14 +188,13 @@ class PartResult:
 
 
 def slim(article: Article) -> Article:
-    """The article without its per-character working data (offset map, cleaned copy,
-    recognised spans, HTML): what the merge and the outputs need, a fraction of the size."""
+    """The article without its working data (offset map, cleaned copy, sentences,
+    recognised spans, HTML): what the merge and the outputs need, a quarter of the memory."""
     return Article(
         id=article.id, text=article.text, url=article.url, outlet=article.outlet,
         title=article.title, published=article.published, source=article.source,
         extra=article.extra, norm_text=article.norm_text, removed=article.removed,
-        metadata=article.metadata, sentences=article.sentences, mentions=article.mentions,
-        problems=article.problems,
+        metadata=article.metadata, mentions=article.mentions, problems=article.problems,
     )
 
 
