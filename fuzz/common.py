@@ -10,12 +10,12 @@ import json
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
 from rasad.ingest.reader import MAX_ID_CHARS
-from rasad.model import Article, Problem, Span
+from rasad.model import Article, Problem
+from rasad.model import recorded_spans as spans_of
 
 REPO = Path(__file__).resolve().parents[1]
 _ARABIC_WORD = re.compile(r"[\u0600-\u06FF]{2,}")
@@ -23,26 +23,6 @@ _ARABIC_WORD = re.compile(r"[\u0600-\u06FF]{2,}")
 
 class Finding(AssertionError):
     """A fuzzed input broke a promise (a crash for libFuzzer)."""
-
-
-def spans_of(article: Article) -> Iterator[tuple[str, Span]]:
-    for kind, items in (
-        ("number", article.numbers),
-        ("time", article.times),
-        ("place", article.places),
-        ("actor", article.actors),
-        ("trigger", article.triggers),
-    ):
-        for item in items:
-            yield kind, item.span
-    yield from (("removed", s) for s in article.removed)
-    for m in article.mentions:
-        if m.trigger is not None:
-            yield "mention trigger", m.trigger
-        if m.location is not None and m.location.span is not None:
-            yield "mention location", m.location.span
-        for ev in m.evidence:
-            yield "evidence", Span(ev.start, ev.end, ev.text)
 
 
 def check_article(article: Article) -> None:

@@ -14,7 +14,6 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rasad.ingest.reader import MAX_ID_CHARS
-from rasad.model import Article, Problem, Span
+from rasad.model import Article, Problem
+from rasad.model import recorded_spans as spans_of
 from rasad.pipeline import Pipeline, Resources
 
 #: RASAD_FUZZ_EXAMPLES=5000 for a longer search than the suite's.
@@ -76,26 +76,6 @@ any_date = st.one_of(st.none(), st.dates(), st.sampled_from([dt.date.min, dt.dat
 def pipeline(resources: Resources) -> Pipeline:
     resources.warm()
     return Pipeline(resources)
-
-
-def spans_of(article: Article) -> Iterator[tuple[str, Span]]:
-    for kind, items in (
-        ("number", article.numbers),
-        ("time", article.times),
-        ("place", article.places),
-        ("actor", article.actors),
-        ("trigger", article.triggers),
-    ):
-        for item in items:
-            yield kind, item.span
-    yield from (("removed", s) for s in article.removed)
-    for m in article.mentions:
-        if m.trigger is not None:
-            yield "mention trigger", m.trigger
-        if m.location is not None and m.location.span is not None:
-            yield "mention location", m.location.span
-        for ev in m.evidence:
-            yield "evidence", Span(ev.start, ev.end, ev.text)
 
 
 def check_article(article: Article) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -19,17 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from rasad.errors import GoldFileError
+from rasad.geo import haversine_km
 from rasad.text.normalize import Normalizer
 
 FIELDS = ("kind", "date", "place", "actor1", "actor2", "actors", "counts")
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6371.0088
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
 
 
 def read_jsonl(path: Path, what: str) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ of every mention can be traced to characters of the input.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -311,6 +312,28 @@ class Article:
             else:
                 return s
         return None
+
+
+def recorded_spans(article: Article) -> Iterator[tuple[str, Span]]:
+    """Every span the stages recorded on an article, with what it is: each must satisfy
+    ``article.text[span.start:span.end] == span.text`` (provenance checks, fuzzing)."""
+    for kind, items in (
+        ("number", article.numbers),
+        ("time", article.times),
+        ("place", article.places),
+        ("actor", article.actors),
+        ("trigger", article.triggers),
+    ):
+        for item in items:
+            yield kind, item.span
+    yield from (("removed", s) for s in article.removed)
+    for m in article.mentions:
+        if m.trigger is not None:
+            yield "mention trigger", m.trigger
+        if m.location is not None and m.location.span is not None:
+            yield "mention location", m.location.span
+        for ev in m.evidence:
+            yield "evidence", Span(ev.start, ev.end, ev.text)
 
 
 def map_span(offsets: list[int], norm_start: int, norm_end: int) -> tuple[int, int]:

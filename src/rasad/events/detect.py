@@ -14,6 +14,7 @@ from rasad.events.acled import acled_pair, fatalities, notes
 from rasad.events.arguments import ArgumentFinder, Draft, in_sentence
 from rasad.events.lexicon import EventRules, KindTable
 from rasad.events.triggers import Tokens
+from rasad.geo import haversine_km
 from rasad.model import (
     Actor,
     Article,
@@ -600,8 +601,6 @@ INSIDE_A_CITY = frozenset(
 
 
 def _km(a: Draft, b: Draft) -> float:
-    from rasad.evaluate import haversine_km
-
     assert a.place is not None and b.place is not None
     pa, pb = a.place.place, b.place.place
     return haversine_km(pa.lat, pa.lon, pb.lat, pb.lon)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Any
 
 from rasad.errors import DataFileError
 from rasad.events.lexicon import KindTable, read_yaml
+from rasad.geo import haversine_km
 from rasad.merge.claims import Claim, ViewBuilder, claims_of, figure_json, figures
 from rasad.merge.stories import StoryClusterer, StoryConfig
 from rasad.model import Actor, Article, Event, Location, Mention
@@ -329,11 +329,6 @@ def _find(parent: dict[str, str], x: str) -> str:
     return x
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclasses.dataclass(slots=True)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from rasad.errors import DataFileError
+from rasad.geo import haversine_km
 from rasad.model import Place
 from rasad.text.normalize import Normalizer
 
@@ -98,12 +99,7 @@ class GazEntry:
         )
 
 
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+km = haversine_km  # great-circle distance in kilometres
 
 
 def fast_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
