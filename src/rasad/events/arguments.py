@@ -39,7 +39,6 @@ class Draft:
     support: int = 1  # how many trigger occurrences were merged into this draft
     continues: bool = False  # "لا تزال الاشتباكات متواصلة": part of an earlier happening
     time_inherited: bool = False  # the time comes from the sentences before
-    from_list: bool = False  # one place of a list continued from the sentence before
     sentences: list[Sentence] = field(default_factory=list)
 
 

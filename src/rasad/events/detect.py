@@ -150,7 +150,6 @@ class EventDetector:
                         historical=model.historical,
                         attributed_to=model.attributed_to,
                         sentences=[model.sentence, sent],
-                        from_list=True,
                     )
                 )
         return out
