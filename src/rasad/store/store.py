@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -164,6 +165,10 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+# how often opening a database that another process is creating is tried
+OPEN_ATTEMPTS = 10
+
+
 class Store:
     """Rasad's database. Build with :meth:`open`; close with :meth:`close` (or ``with``)."""
 
@@ -189,10 +194,19 @@ class Store:
 
         store = cls(engine, fold)
         try:
-            with engine.connect():
-                pass
-            if migrate:
-                store.migrate()
+            for attempt in range(OPEN_ATTEMPTS):
+                try:
+                    with engine.connect():
+                        pass
+                    if migrate:
+                        store.migrate()
+                    break
+                except OperationalError as exc:
+                    # two processes creating one SQLite file at once: switching it to WAL
+                    # needs a lock the busy timeout does not wait for, so wait and retry
+                    if "locked" not in str(exc.orig) or attempt == OPEN_ATTEMPTS - 1:
+                        raise
+                    time.sleep(0.2 * (attempt + 1))
         except OperationalError as exc:
             engine.dispose()
             raise StoreError(f"cannot open database {engine.url!r}: {exc.orig}") from exc
