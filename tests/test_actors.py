@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from rasad.errors import DataFileError
-from rasad.model import Article
+from rasad.model import Actor, Article
 from rasad.recognize.actors import ActorDictionary, ActorHit, ActorRecognizer, SourceFinder
+from rasad.recognize.sides import Sides
 from rasad.text.normalize import Normalizer
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "rasad" / "data"
@@ -539,3 +540,62 @@ def test_bad_user_file_is_a_data_error(tmp_path: Path) -> None:
     bad.write_text("actors: [oops\n", encoding="utf-8")
     with pytest.raises(DataFileError):
         ActorDictionary.load(extra=[bad])
+
+
+# -- sides: parents and allies ------------------------------------------------------------------
+def test_sides_follow_parents_and_allies() -> None:
+    sides = ActorDictionary.load().sides()
+    on = dt.date(2018, 3, 1)
+    dic = ActorDictionary.load()
+
+    def a(actor_id: str) -> Actor:
+        actor = dic.resolve(actor_id, on)
+        assert actor is not None
+        return actor
+
+    assert sides.same_side(a("ypg"), a("sdf"))  # parent
+    assert sides.same_side(a("sdf"), a("coalition"))  # allies
+    assert sides.same_side(a("fsa"), a("turkey-military"))  # an ally's ally (both with the SNA)
+    assert sides.same_side(a("ndf"), a("russia-military"))  # parent, then allies
+    assert not sides.same_side(a("sdf"), a("turkey-military"))
+    assert not sides.same_side(a("islamic-state"), a("syria-army-2000"))
+    assert not sides.same_side(a("syria-opposition"), a("syria-army-2000"))
+
+
+def test_sides_from_user_data_without_parents() -> None:
+    sides = Sides({"b": "a"}, [("a", "x"), ("y", "z")])
+    mk = lambda i: Actor(i, i, i, 2)  # noqa: E731
+    assert sides.same_side(mk("b"), mk("x"))
+    assert not sides.same_side(mk("b"), mk("y"))
+    assert sides.camp("b") == sides.camp("x") and sides.root("b") == "a"
+
+
+def test_unknown_ally_is_a_data_error(norm: Normalizer) -> None:
+    item = {"id": "x", "name": "X", "name_ar": "س", "names_ar": [], "inter": 2,
+            "kind": "organisation", "allies": ["nobody"], "source": "test"}  # fmt: skip
+    with pytest.raises(DataFileError, match="unknown ally 'nobody'"):
+        ActorDictionary.from_raw([item], norm)
+
+
+# -- the generic "gunmen"/"terrorists" of state media --------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "on", "expected"),
+    [
+        # a group the article names: the generic word is that group
+        ("اشتبكت وحدات الجيش مع إرهابيي جيش الإسلام في مسرابا. وفر المسلحون باتجاه دوما.",
+         dt.date(2018, 3, 10), "jaysh-al-islam"),
+        # none named, during the war: the opposition
+        ("قصف المسلحون بالقذائف الصاروخية حي الحمدانية.", dt.date(2016, 5, 3), "syria-opposition"),
+        # none named, after the fall of the Assad government: unidentified gunmen
+        ("هاجم المسلحون حاجزاً للأمن العام في ريف اللاذقية.", dt.date(2025, 3, 6),
+         "unidentified-armed-group"),
+        # explicitly unknown gunmen stay unknown whatever the date
+        ("اغتال مسلحون مجهولون قيادياً سابقاً في درعا.", dt.date(2019, 6, 1),
+         "unidentified-armed-group"),
+    ],
+)  # fmt: skip
+def test_generic_gunmen_resolve_from_the_article(
+    rec: ActorRecognizer, norm: Normalizer, text: str, on: dt.date, expected: str
+) -> None:
+    got = [h.actor.id for t, h in hits(rec, norm, text, on) if "مسلح" in t]
+    assert got and got[-1] == expected, got

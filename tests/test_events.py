@@ -138,3 +138,57 @@ def test_acled_mapping_depends_on_the_taker(resources: Resources) -> None:
     m_reb = next(m for m in mentions(rebels, resources, dt.date(2019, 5, 22)) if m.kind == "territory_change")
     assert m_gov.sub_event_type == "Government regains territory"
     assert m_reb.sub_event_type == "Non-state actor overtakes territory"
+
+
+# -- the side a sentence leaves out ---------------------------------------------------------------
+def test_territory_loser_comes_from_the_article(resources: Resources) -> None:
+    text = (
+        "شنت فصائل المعارضة هجوماً واسعاً على مواقع قوات النظام في ريف حماة الشمالي.\n"
+        "وسيطرت الفصائل على مدينة خان شيخون بعد معارك استمرت ساعات."
+    )
+    taken = [m for m in mentions(text, resources, dt.date(2024, 11, 30)) if m.kind == "territory_change"]
+    assert taken and taken[0].actor1 is not None and taken[0].actor1.id == "syria-opposition"
+    assert taken[0].actor2 is not None and taken[0].actor2.id == "syria-army-2000"
+
+
+def test_a_partner_is_not_the_other_side(resources: Resources) -> None:
+    text = (
+        "سيطرت فصائل الجيش الوطني السوري المدعومة من الجيش التركي على مركز مدينة عفرين.\n"
+        "ودعت وحدات حماية الشعب الكردية المجتمع الدولي إلى التدخل."
+    )
+    taken = [m for m in mentions(text, resources, dt.date(2018, 3, 18)) if m.kind == "territory_change"]
+    assert taken and taken[0].actor2 is not None
+    assert taken[0].actor2.id == "ypg"
+
+
+def test_the_subject_of_a_loss_lost_the_ground(resources: Resources) -> None:
+    text = "أقرت قوات النظام السوري بخسارتها مدينة حماة أمام هجوم هيئة تحرير الشام."
+    taken = [m for m in mentions(text, resources, dt.date(2024, 12, 5)) if m.kind == "territory_change"]
+    assert taken and taken[0].actor2 is not None and taken[0].actor2.id == "syria-army-2000"
+    assert taken[0].actor1 is not None and taken[0].actor1.id == "hts"
+
+
+def test_no_opponent_is_invented_when_the_article_names_none(resources: Resources) -> None:
+    text = "سيطرت قوات الجيش السوري على بلدة مسكنة في ريف حلب الشرقي."
+    taken = [m for m in mentions(text, resources) if m.kind == "territory_change"]
+    assert taken and taken[0].actor2 is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("نزح أكثر من 30 ألف شخص من ريف إدلب الجنوبي خلال الأسبوع الماضي.", "displacement"),
+        ("أعدم تنظيم داعش شابين بالسيف في مدينة الرقة.", "execution"),
+    ],
+)
+def test_people_displaced_or_executed_are_civilians_by_default(
+    resources: Resources, text: str, kind: str
+) -> None:
+    found = [m for m in mentions(text, resources, dt.date(2016, 5, 1)) if m.kind == kind]
+    assert found and found[0].actor2 is not None and found[0].actor2.id == "civilians"
+
+
+def test_protesters_are_actor1_whatever_the_sentence_names(resources: Resources) -> None:
+    text = "خرجت مظاهرات في مدينة السويداء تطالب برحيل النظام والإفراج عن المعتقلين."
+    found = [m for m in mentions(text, resources, dt.date(2023, 8, 20)) if m.kind == "protest"]
+    assert found and found[0].actor1 is not None and found[0].actor1.id == "protesters"

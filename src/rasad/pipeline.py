@@ -112,6 +112,7 @@ class Resources:
             calibration=ConfidenceMap.load() if self.settings.calibrated else None,
             scorer=ConfidenceModel.load() if self.settings.calibrated else None,
             actor_of=self.actor_of,
+            sides=self.actors.dictionary.sides(),
         )
 
     def actor_of(self, actor_id: str, on: dt.date | None) -> Actor | None:

@@ -354,6 +354,8 @@ class ArgumentFinder:
                 b = next((x for x in actors[i + 1 :] if x.actor.id != a.actor.id), None)
                 if b is not None:
                     return a, b
+        if kind == "territory_change" and trig.lemma.split()[0] in roles.loser_subject:
+            return self.loss_sides(trig, sent)
         if kind == "defection":
             a1 = next((a for a in after if marked(a, roles.defection_from, 3)), None)
             a2 = next((a for a in after if marked(a, roles.defection_to, 3)), None)
@@ -423,6 +425,27 @@ class ArgumentFinder:
         if a1 is not None and a2 is not None and a1.actor.id == a2.actor.id:
             a2 = None
         return a1, a2
+
+    def loss_sides(
+        self, trig: TriggerSpan, sent: Sentence
+    ) -> tuple[ActorSpan | None, ActorSpan | None]:
+        """ "أقرت قوات النظام بخسارتها مدينة حماة أمام هجوم الهيئة": the subject (or the
+        speaker) lost the ground; an actor named after the trigger took it."""
+        all_actors = [a for a in self.article.actors if in_sentence(a.span.start, sent)]
+        before = [a for a in all_actors if a.span.end <= trig.span.start]
+        armed = [a for a in before if a.role_hint != "source" or a.actor.inter in ARMED_INTER]
+        loser = armed[-1] if armed else None
+        winner = next(
+            (
+                a
+                for a in all_actors
+                if a.span.start >= trig.span.end
+                and a.role_hint != "source"
+                and (loser is None or a.actor.id != loser.actor.id)
+            ),
+            None,
+        )
+        return winner, loser
 
     # -- counts -----------------------------------------------------------------------------------------
     def count_key(self, kind: str, num: NumberSpan, sent: Sentence) -> str | None:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from rasad.events.acled import acled_pair, fatalities, notes
 from rasad.events.arguments import ArgumentFinder, Draft, in_sentence
 from rasad.events.lexicon import EventRules, KindTable
+from rasad.events.opponents import complete_opponents
 from rasad.events.triggers import Tokens
 from rasad.geo import haversine_km
 from rasad.model import (
@@ -30,6 +31,7 @@ from rasad.model import (
     Span,
     TriggerSpan,
 )
+from rasad.recognize.sides import Sides
 
 # actor id and date -> the dictionary entry valid then
 ActorLookup = Callable[[str, dt.date | None], Actor | None]
@@ -50,6 +52,7 @@ class EventDetector:
         calibration: Calibration | None = None,
         scorer: Scorer | None = None,
         actor_of: ActorLookup | None = None,
+        sides: Sides | None = None,
     ) -> None:
         self.rules = rules
         self.kinds = kinds
@@ -57,6 +60,7 @@ class EventDetector:
         self.calibration = calibration
         self.scorer = scorer
         self.actor_of = actor_of
+        self.sides = sides
 
     def __call__(self, article: Article, tokens: Tokens) -> None:
         finder = ArgumentFinder(article, tokens, self.rules)
@@ -64,6 +68,8 @@ class EventDetector:
         self._assign_counts(article, finder, drafts)
         self._singular_counts(finder, drafts)
         self._inherit_agents(drafts)
+        if self.sides is not None:
+            complete_opponents(article, drafts, self.rules.roles.opponent_kinds, self.sides)
         merged = self._merge(drafts, finder)
         article.mentions = [self._code(article, d, n) for n, d in enumerate(merged, start=1)]
 
@@ -450,10 +456,17 @@ class EventDetector:
         if (
             default
             and self.actor_of is not None
-            and (actor1 is None or actor1.inter == CIVILIANS_INTER)
+            and (actor1 is None or actor1.inter not in CROWD_INTER)
         ):
-            # "خرج آلاف المحتجين"/"أهالي المدينة" in a protest: ACLED's "Protesters"
+            # "خرج آلاف المحتجين"/"أهالي المدينة" in a protest: ACLED's "Protesters" (a
+            # government named in the sentence is what they protest against, not who acts)
             actor1 = self.actor_of(default, on[0]) or actor1
+        default = self.rules.roles.default_actor2.get(d.kind)
+        if default and actor2 is None and self.actor_of is not None:
+            # "نزوح أكثر من 30 ألف شخص", "أعدم التنظيم شابين": ACLED codes them as civilians
+            actor2 = self.actor_of(default, on[0])
+            if actor2 is not None and actor1 is not None and actor1.id == actor2.id:
+                actor2 = None
         circumstances = {"no_fighting": False}
         event_type, sub_event_type = acled_pair(self.kinds, d.kind, actor1, circumstances)
         framing = sorted({a.framing for a in (d.actor1, d.actor2) if a is not None and a.framing})
@@ -580,6 +593,8 @@ def _place_after(num: NumberSpan, copies: list[Draft]) -> Draft | None:
 
 
 CIVILIANS_INTER = 7
+# ACLED interaction codes of crowds: rioters and protesters
+CROWD_INTER = frozenset({5, 6})
 VIOLENT_FAMILIES = frozenset({"battle", "remote", "civilians"})
 
 

@@ -164,6 +164,9 @@ class RoleRules:
     civilians_kinds: frozenset[str]
     civilian_victim_kinds: frozenset[str]
     default_actor1: dict[str, str]
+    default_actor2: dict[str, str]
+    opponent_kinds: frozenset[str]
+    loser_subject: frozenset[str]
 
 
 @dataclass(slots=True, frozen=True)
@@ -247,6 +250,9 @@ class EventRules:
                 civilians_kinds=frozenset(r["civilians_kinds"]),
                 civilian_victim_kinds=frozenset(r.get("civilian_victim_kinds", [])),
                 default_actor1=dict(r.get("default_actor1", {})),
+                default_actor2=dict(r.get("default_actor2", {})),
+                opponent_kinds=frozenset(r.get("opponent_kinds", [])),
+                loser_subject=norm_set(r.get("loser_subject", [])),
             ),
         )
 

@@ -48,6 +48,7 @@ from rasad.recognize.anaphora import (
     repeat_persons,
     resolve_anaphors,
 )
+from rasad.recognize.sides import Sides
 from rasad.recognize.sources import SourceFinder
 from rasad.text.normalize import Normalizer
 
@@ -85,6 +86,7 @@ class ActorEntry:
     kind: str
     parent: str | None = None
     lineage: str | None = None
+    allies: tuple[str, ...] = ()
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None  # exclusive: the first day the entry no longer applies
     country: str | None = None
@@ -151,6 +153,9 @@ class ActorDictionary:
         for e in entries.values():
             if e.parent is not None and e.parent not in entries:
                 raise DataFileError(f"actor {e.id!r}: unknown parent {e.parent!r}")
+            for ally in e.allies:
+                if ally not in entries:
+                    raise DataFileError(f"actor {e.id!r}: unknown ally {ally!r}")
 
     @classmethod
     def load(cls, extra: Sequence[Path] = (), normalizer: Normalizer | None = None) -> Self:
@@ -249,6 +254,13 @@ class ActorDictionary:
                 return t
         return min(targets, key=lambda t: t.distance(on))
 
+    def sides(self) -> Sides:
+        """Who fights on whose side, from the entries' ``parent`` and ``allies``."""
+        return Sides(
+            {e.id: e.parent for e in self._entries.values() if e.parent},
+            [(e.id, ally) for e in self._entries.values() for ally in e.allies],
+        )
+
     def organisation(self, actor: Actor) -> Actor:
         """The organisation a person belongs to (the actor itself otherwise). The parent
         entry is taken as it is: a person's entry is already the one of its period."""
@@ -267,6 +279,18 @@ def normalize_alias(normalizer: Normalizer, alias: str) -> str:
 def _packaged() -> dict[str, Any]:
     raw = resources.files("rasad.data").joinpath("actors.yaml").read_text("utf-8")
     return read_yaml(raw, "actors.yaml")
+
+
+def _fallbacks(value: Any, where: str) -> tuple[tuple[str, dt.date | None, dt.date | None], ...]:
+    """An anaphor's fallback: one alias, or aliases each for a period."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return ((value, None, None),)
+    return tuple(
+        (str(v["name"]), _date(v.get("valid_from"), where), _date(v.get("valid_to"), where))
+        for v in value
+    )
 
 
 def _merge_entry(into: dict[str, dict[str, Any]], item: Any) -> None:
@@ -298,6 +322,7 @@ def _entry(item: dict[str, Any]) -> ActorEntry:
             kind=kind,
             parent=item.get("parent"),
             lineage=item.get("lineage"),
+            allies=tuple(str(a) for a in item.get("allies") or ()),
             valid_from=_date(item.get("valid_from"), where),
             valid_to=_date(item.get("valid_to"), where),
             country=item.get("country"),
@@ -367,7 +392,7 @@ class ActorRecognizer:
                     kinds=frozenset(a["kinds"]),
                     frequent=bool(a.get("frequent", False)),
                     following=bool(a.get("following", False)),
-                    fallback=a.get("fallback"),
+                    fallback=_fallbacks(a.get("fallback"), f"anaphor {a['forms'][0]!r}"),
                     count=int(a.get("count", 1)),
                 )
                 for a in lexicon.get("anaphors") or []
@@ -494,7 +519,9 @@ class ActorRecognizer:
                 if self._former(text, f.start, f.end):
                     targets = former(targets, on or dt.date.max) or targets
                 f.actor = dic.get(dic.choose(targets, on).actor_id).actor()
-        resolve_anaphors(text, found, self._anaphors, lambda alias: dic.resolve_alias(alias, on))
+        resolve_anaphors(
+            text, found, self._anaphors, lambda alias: dic.resolve_alias(alias, on), on
+        )
         found = [f for f in found if f.actor is not None]
         persons = attach_persons(text, found, self._persons)
         if persons:

@@ -74,8 +74,16 @@ class AnaphorRule:
     kinds: frozenset[str]
     frequent: bool = False
     following: bool = False
-    fallback: str | None = None
+    # aliases to take when no antecedent is found: (alias, valid_from, valid_to), the first
+    # whose period holds on the article's date
+    fallback: tuple[tuple[str, dt.date | None, dt.date | None], ...] = ()
     count: int = 1
+
+    def fallback_on(self, on: dt.date | None) -> str | None:
+        for alias, start, end in self.fallback:
+            if on is None or ((start is None or start <= on) and (end is None or on < end)):
+                return alias
+        return None
 
 
 _CLAUSE_BREAK = re.compile(r"[.,،؛;:!?؟()\n]")
@@ -87,6 +95,7 @@ def resolve_anaphors(
     found: Sequence[Found],
     rules: Sequence[AnaphorRule],
     fallback: Callable[[str], Actor | None],
+    on: dt.date | None = None,
 ) -> None:
     """Fill ``actor`` (and ``extra`` for two-referent forms) of every anaphoric item.
 
@@ -116,8 +125,10 @@ def resolve_anaphors(
                 item.extra = picked[1:]
             continue
         item.actor = _antecedent(text, item, rule, before, [f for j, f in named if j > i])
-        if item.actor is None and rule.fallback:
-            item.actor = fallback(rule.fallback)
+        if item.actor is None:
+            alias = rule.fallback_on(on)
+            if alias is not None:
+                item.actor = fallback(alias)
 
 
 def _near(text: str, antecedent: Found, anaphor: Found) -> bool:
