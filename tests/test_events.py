@@ -192,3 +192,34 @@ def test_protesters_are_actor1_whatever_the_sentence_names(resources: Resources)
     text = "خرجت مظاهرات في مدينة السويداء تطالب برحيل النظام والإفراج عن المعتقلين."
     found = [m for m in mentions(text, resources, dt.date(2023, 8, 20)) if m.kind == "protest"]
     assert found and found[0].actor1 is not None and found[0].actor1.id == "protesters"
+
+
+def test_a_result_belongs_to_the_report_before_it(resources: Resources) -> None:
+    text = (
+        "اندلعت اشتباكات بين قسد وتنظيم الدولة على أطراف بلدة هجين أدت لمقتل عدد من عناصر "
+        "الطرفين، وأفادت مصادر بأن قصفاً مدفعياً يستهدف مدينة هجين بالتزامن مع الاشتباكات."
+    )
+    ms = mentions(text, resources, dt.date(2018, 12, 3))
+    clash = [m for m in ms if m.kind == "armed_clash"]
+    assert clash and "killed" in clash[0].counts
+    assert all("killed" not in m.counts for m in ms if m.kind == "shelling")
+
+
+def test_places_that_came_under_fire_before_the_trigger(resources: Resources) -> None:
+    text = "تعرضت أحياء الرستن وبلدة تلبيسة المجاورة لقصف مدفعي مكثف من مواقع الجيش."
+    ms = [m for m in mentions(text, resources, dt.date(2012, 6, 1)) if m.kind == "shelling"]
+    assert {m.location.place.name_ar for m in ms if m.location} == {"الرستن", "تلبيسة"}
+
+
+def test_barrel_bombs_are_air_strikes(resources: Resources) -> None:
+    text = "ألقت المروحيات برميلين متفجرين على بلدة عندان في ريف حلب الشمالي."
+    ms = mentions(text, resources, dt.date(2014, 2, 1))
+    assert [m.kind for m in ms] == ["air_strike"]
+    assert ms[0].location is not None and ms[0].location.place.name_ar == "عندان"
+
+
+def test_a_list_of_places_through_subdistrict_words(resources: Resources) -> None:
+    text = "قصفت المدفعية التركية بلدة جنديرس ومحيط ناحية راجو بعشرات القذائف."
+    ms = [m for m in mentions(text, resources, dt.date(2018, 2, 6)) if m.kind == "shelling"]
+    assert {m.location.place.name_ar for m in ms if m.location} == {"جنديرس", "راجو"}
+    assert all(m.actor1 is not None and m.actor1.id == "turkey-military" for m in ms)

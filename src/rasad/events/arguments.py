@@ -141,7 +141,18 @@ class ArgumentFinder:
                 word = word[1:]
         if not word.startswith(prefix) or lemma.startswith(prefix):
             return False
-        return not any(c in self.rules.result_words for cands in before[-2:] for c in cands)
+        if any(c in self.rules.result_words for cands in before[-2:] for c in cands):
+            return False  # "أدت لمقتل"
+        return not self.exposed(trig)
+
+    def exposed(self, trig: TriggerSpan) -> bool:
+        """ "تعرضت أحياء الرستن وبلدة تلبيسة لقصف": the places before came under fire."""
+        wide = self.words_before(trig.span.start, self.rules.exposure_window, self._floor(trig))
+        return any(c in self.rules.exposure_words for cands in wide for c in cands)
+
+    def _floor(self, trig: TriggerSpan) -> int:
+        sent = self.article.sentence_at(trig.span.start)
+        return self.sentence_token_floor(sent) if sent is not None else 0
 
     def is_continuation(self, trig: TriggerSpan, sent: Sentence) -> bool:
         """ "ولا تزال الاشتباكات متواصلة": more of a happening the article already reported."""
@@ -290,8 +301,8 @@ class ArgumentFinder:
                     continue
                 after = group[-1].span.start > trig.span.start
                 just_before = (
-                    kind in SUBJECT_LIST_KINDS and 0 <= trig.span.start - group[-1].span.end <= 40
-                )
+                    kind in SUBJECT_LIST_KINDS or self.exposed(trig)
+                ) and 0 <= trig.span.start - group[-1].span.end <= 40
                 if len(precise) >= 2 and (after or just_before):
                     gap = min(abs(p.span.start - trig.span.start) for p in precise)
                     listed.append((gap, precise))

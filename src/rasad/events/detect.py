@@ -197,6 +197,11 @@ class EventDetector:
                 candidates = prev
             else:
                 candidates = by_sentence[sent.index]
+                if finder.preceded_by(num.span.start, self.rules.result_words, 4, sent):
+                    # "اشتباكات ... أدت لمقتل عدد من العناصر، وأفادت مصادر بأن قصفاً ...":
+                    # a result belongs to a report before it
+                    earlier = [d for d in candidates if d.trigger.span.start < num.span.start]
+                    candidates = earlier or candidates
             best: tuple[int, Draft, str] | None = None
             for d in candidates:
                 key = (

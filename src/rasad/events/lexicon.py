@@ -185,6 +185,8 @@ class EventRules:
     no_fighting: tuple[tuple[str, ...], ...]
     purpose_prefix: str
     result_words: frozenset[str]
+    exposure_words: frozenset[str]
+    exposure_window: int
     continuation: tuple[tuple[str, ...], ...]
     continuation_firsts: frozenset[str]
     metonymy_verbs: frozenset[str]
@@ -234,6 +236,8 @@ class EventRules:
             ),
             purpose_prefix=normalizer.text(str(non_event.get("purpose_prefix", ""))),
             result_words=norm_set(non_event.get("result_words", [])),
+            exposure_words=norm_set(non_event.get("exposure_words", [])),
+            exposure_window=int(non_event.get("exposure_window", 10)),
             continuation=tuple(_words(normalizer, w) for w in data.get("continuation", [])),
             metonymy_verbs=norm_set(data.get("metonymy_verbs", [])),
             continuation_firsts=frozenset(
