@@ -223,3 +223,20 @@ def test_a_list_of_places_through_subdistrict_words(resources: Resources) -> Non
     ms = [m for m in mentions(text, resources, dt.date(2018, 2, 6)) if m.kind == "shelling"]
     assert {m.location.place.name_ar for m in ms if m.location} == {"جنديرس", "راجو"}
     assert all(m.actor1 is not None and m.actor1.id == "turkey-military" for m in ms)
+
+
+@pytest.mark.parametrize(
+    ("text", "located"),
+    [
+        ("اندلعت اشتباكات عنيفة بعد اتهام دمشق لحزب الله بخطف ثلاثة جنود سوريين.", False),
+        ("صعدت أنقرة ضرباتها الجوية ضد مواقع قسد خلال الأشهر الأخيرة.", False),
+        ("قتل ثلاثة أشخاص في انفجار عبوة ناسفة في دمشق.", True),
+        ("قتل ثلاثة أشخاص في انفجار عبوة ناسفة بدمشق.", True),
+    ],
+)
+def test_a_capital_speaking_for_its_government_is_not_the_place(
+    resources: Resources, text: str, located: bool
+) -> None:
+    ms = mentions(text, resources, dt.date(2025, 3, 17))
+    at_capital = [m for m in ms if m.location and m.location.place.name_ar in ("دمشق", "أنقرة")]
+    assert bool(at_capital) is located

@@ -205,11 +205,19 @@ class ArgumentFinder:
         return any(c in people or c.isdigit() for c in flat)
 
     def speaks(self, place: PlaceSpan, sent: Sentence) -> bool:
-        """ "قالت دمشق": a capital as the voice of its government."""
+        """ "قالت دمشق", "اتهام دمشق لحزب الله": a capital as the voice of its government."""
         if place.cue:
             return False
         before = self.words_before(place.span.start, 1, self.sentence_token_floor(sent))
-        return any(c in self.rules.metonymy_verbs for cands in before for c in cands)
+        if any(c in self.rules.metonymy_verbs for cands in before for c in cands):
+            return True
+        i = self.tok_containing(place.span.start)
+        if self._tok_orig[i] < place.span.start:
+            return False  # a clitic glued to the name: "بدمشق", "لدمشق"
+        name = " ".join(self.tokens.words[i : max(i + 1, self.tok_index(place.span.end))])
+        if name not in self.rules.metonymy_places:
+            return False
+        return not any(c in self.rules.locative_words for cands in before for c in cands)
 
     def listed_places(self, sent: Sentence) -> list[PlaceSpan]:
         """The places of a sentence that only continues a list ("وشملت تلك المواقع X، Y،

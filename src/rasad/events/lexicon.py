@@ -190,6 +190,8 @@ class EventRules:
     continuation: tuple[tuple[str, ...], ...]
     continuation_firsts: frozenset[str]
     metonymy_verbs: frozenset[str]
+    metonymy_places: frozenset[str]
+    locative_words: frozenset[str]
 
     @classmethod
     def load(cls, normalizer: Normalizer) -> EventRules:
@@ -240,6 +242,8 @@ class EventRules:
             exposure_window=int(non_event.get("exposure_window", 10)),
             continuation=tuple(_words(normalizer, w) for w in data.get("continuation", [])),
             metonymy_verbs=norm_set(data.get("metonymy_verbs", [])),
+            metonymy_places=norm_set(data.get("metonymy_places", [])),
+            locative_words=norm_set(data.get("locative_words", [])),
             continuation_firsts=frozenset(
                 _words(normalizer, w)[0] for w in data.get("continuation", []) if w.strip()
             ),
