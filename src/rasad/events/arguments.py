@@ -57,6 +57,8 @@ BETWEEN_KINDS = frozenset({"armed_clash", "agreement", "riot"})
 STATE_INTER = 1
 # ACLED's interaction code of civilians, and kinds where civilians may be the doers
 CIVILIANS_INTER = 7
+# ACLED interaction codes of crowds: rioters and protesters
+CROWD_INTER = frozenset({5, 6})
 PASSIVE_KINDS = frozenset({"displacement", "protest", "riot", "surrender", "defection"})
 # for these kinds a victim's home village ("إعدام شاب من أبناء السوسة") is a usable location
 PEOPLE_KINDS = frozenset(
@@ -124,9 +126,9 @@ class ArgumentFinder:
             for k in range(len(flat) - n + 1):
                 if tuple(flat[k : k + n]) == phrase:
                     return True
-        return self.is_purpose(trig, before)
+        return self.is_purpose(trig, before, sent)
 
-    def is_purpose(self, trig: TriggerSpan, before: list[list[str]]) -> bool:
+    def is_purpose(self, trig: TriggerSpan, before: list[list[str]], sent: Sentence) -> bool:
         """ "لمواجهة أي تهديد", "للانشقاق": a purpose, not a happening (but "أدت لمقتل" is)."""
         prefix = self.rules.purpose_prefix
         if not prefix:
@@ -143,16 +145,13 @@ class ArgumentFinder:
             return False
         if any(c in self.rules.result_words for cands in before[-2:] for c in cands):
             return False  # "أدت لمقتل"
-        return not self.exposed(trig)
+        return not self.exposed(trig, sent)
 
-    def exposed(self, trig: TriggerSpan) -> bool:
+    def exposed(self, trig: TriggerSpan, sent: Sentence) -> bool:
         """ "تعرضت أحياء الرستن وبلدة تلبيسة لقصف": the places before came under fire."""
-        wide = self.words_before(trig.span.start, self.rules.exposure_window, self._floor(trig))
-        return any(c in self.rules.exposure_words for cands in wide for c in cands)
-
-    def _floor(self, trig: TriggerSpan) -> int:
-        sent = self.article.sentence_at(trig.span.start)
-        return self.sentence_token_floor(sent) if sent is not None else 0
+        return self.preceded_by(
+            trig.span.start, self.rules.exposure_words, self.rules.exposure_window, sent
+        )
 
     def is_continuation(self, trig: TriggerSpan, sent: Sentence) -> bool:
         """ "ولا تزال الاشتباكات متواصلة": more of a happening the article already reported."""
@@ -309,7 +308,7 @@ class ArgumentFinder:
                     continue
                 after = group[-1].span.start > trig.span.start
                 just_before = (
-                    kind in SUBJECT_LIST_KINDS or self.exposed(trig)
+                    kind in SUBJECT_LIST_KINDS or self.exposed(trig, sent)
                 ) and 0 <= trig.span.start - group[-1].span.end <= 40
                 if len(precise) >= 2 and (after or just_before):
                     gap = min(abs(p.span.start - trig.span.start) for p in precise)

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from rasad.events.acled import acled_pair, fatalities, notes
-from rasad.events.arguments import ArgumentFinder, Draft, in_sentence
+from rasad.events.arguments import CROWD_INTER, ArgumentFinder, Draft, in_sentence
 from rasad.events.lexicon import EventRules, KindTable
 from rasad.events.opponents import complete_opponents
 from rasad.events.triggers import Tokens
@@ -597,9 +597,6 @@ def _place_after(num: NumberSpan, copies: list[Draft]) -> Draft | None:
     return min(after, key=lambda d: d.place.span.start if d.place else 0) if after else None
 
 
-CIVILIANS_INTER = 7
-# ACLED interaction codes of crowds: rioters and protesters
-CROWD_INTER = frozenset({5, 6})
 VIOLENT_FAMILIES = frozenset({"battle", "remote", "civilians"})
 
 

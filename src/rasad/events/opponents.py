@@ -81,8 +81,6 @@ def _opponent(
     def rank(s: ActorSpan) -> tuple[int, int]:
         return (votes[s.actor.id], -abs(s.span.start - at))
 
-    pool = [s for s in candidates if s.actor.id in votes]
-    if not pool:
-        # only other reports name the adversary: use their mention of it
-        pool = [b for pair in pairs for b in pair if b.actor.id in votes]
+    # with no candidate left, only other reports name the adversary: use their mention of it
+    pool = candidates or [b for pair in pairs for b in pair if b.actor.id in votes]
     return max(pool, key=rank) if pool else None

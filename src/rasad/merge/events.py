@@ -34,6 +34,7 @@ from rasad.geo import haversine_km
 from rasad.merge.claims import Claim, ViewBuilder, claims_of, figure_json, figures
 from rasad.merge.stories import StoryClusterer, StoryConfig
 from rasad.model import Actor, Article, Event, Location, Mention
+from rasad.recognize.actors import ActorDictionary
 from rasad.serialize import mention_json
 
 
@@ -370,12 +371,7 @@ class EventMerger:
 
     @classmethod
     def load(cls, extra: Sequence[Path] = ()) -> EventMerger:
-        data = read_yaml("actors.yaml")
-        parents: dict[str, str | None] = {}
-        for row in data.get("actors") or []:
-            if isinstance(row, dict) and isinstance(row.get("id"), str):
-                parent = row.get("parent")
-                parents[row["id"]] = parent if isinstance(parent, str) else None
+        parents = ActorDictionary.load().parents()
         return cls(MergeConfig.load(extra), KindTable.load(), parents)
 
     # -- the whole step ---------------------------------------------------------------------

@@ -254,12 +254,14 @@ class ActorDictionary:
                 return t
         return min(targets, key=lambda t: t.distance(on))
 
+    def parents(self) -> dict[str, str]:
+        """Entry id -> its parent organisation's id (entries without a parent left out)."""
+        return {e.id: e.parent for e in self._entries.values() if e.parent}
+
     def sides(self) -> Sides:
         """Who fights on whose side, from the entries' ``parent`` and ``allies``."""
-        return Sides(
-            {e.id: e.parent for e in self._entries.values() if e.parent},
-            [(e.id, ally) for e in self._entries.values() for ally in e.allies],
-        )
+        allies = [(e.id, ally) for e in self._entries.values() for ally in e.allies]
+        return Sides(self.parents(), allies)
 
     def organisation(self, actor: Actor) -> Actor:
         """The organisation a person belongs to (the actor itself otherwise). The parent
