@@ -208,6 +208,8 @@ def marker_total(page: Any) -> int:
 def click_a_marker(page: Any) -> str:
     """Click clusters until a single marker shows, click it; returns its event id."""
     for _ in range(12):
+        # a marker clicked while Leaflet still animates a zoom misses (flaky under load)
+        page.wait_for_function("!document.querySelector('.leaflet-zoom-anim')")
         marker = page.locator(".ev-marker").first
         if marker.count() and marker.is_visible():
             event_id: str = marker.get_attribute("data-event-id")
