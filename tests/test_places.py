@@ -308,3 +308,60 @@ def test_seed_gold_place_is_recognised_within_tolerance(
     hit = min(named, key=lambda h: abs(h.start - at) if at >= 0 else 0)
     distance = km(hit.entry.lat, hit.entry.lon, float(place["lat"]), float(place["lon"]))
     assert distance <= float(place["tolerance_km"]), f"{hit.entry.id} is {distance:.1f} km away"
+
+
+# -- place anaphora: "البلدة", "بريف المدينة" -------------------------------------------------
+def _article(norm: Normalizer, text: str) -> Article:
+    n = norm(text)
+    sentences = []
+    for i, m in enumerate(re.finditer(r"[^\n]+", n.text)):
+        start, end = n.offsets[m.start()], n.offsets[m.end() - 1] + 1
+        sentences.append(Sentence(i, start, end, m.start(), m.end()))
+    return Article(id="t", text=text, norm_text=n.text, norm_offsets=n.offsets, sentences=sentences)
+
+
+def _places(rec: PlaceRecognizer, norm: Normalizer, text: str) -> list[tuple[str, str, int]]:
+    article = _article(norm, text)
+    rec(article)
+    assert all(text[p.span.start : p.span.end] == p.span.text for p in article.places)
+    return [(p.span.text, p.place.name_ar, p.precision) for p in article.places]
+
+
+def test_a_definite_feature_noun_names_the_place_said_before(
+    rec: PlaceRecognizer, norm: Normalizer
+) -> None:
+    text = "انفجرت سيارة مفخخة في بلدة مسكنة.\nوشنت القوات حملة مداهمات في أحياء البلدة."
+    assert _places(rec, norm, text)[-1] == ("البلدة", "مسكنة", 1)
+
+
+def test_countryside_of_the_city_is_precision_two(rec: PlaceRecognizer, norm: Normalizer) -> None:
+    text = "اعتقلت الشرطة شخصين في مدينة أعزاز.\nوضبطت مستودعاً للأسلحة بريف المدينة."
+    assert _places(rec, norm, text)[-1] == ("المدينة", "أعزاز", 2)
+
+
+def test_the_noun_prefers_the_place_it_introduced(rec: PlaceRecognizer, norm: Normalizer) -> None:
+    # Damascus is the latest city, but "المدينة" takes up "مدينة القرداحة"
+    text = (
+        "ألقي القبض على ضابط في مدينة القرداحة.\nوكان يعمل في فرع أمني بدمشق.\n"
+        "وضبط مستودع أسلحة في مزرعة بريف المدينة."
+    )
+    assert _places(rec, norm, text)[-1] == ("المدينة", "القرداحة", 2)
+
+
+def test_a_destination_is_not_what_the_noun_refers_to(
+    rec: PlaceRecognizer, norm: Normalizer
+) -> None:
+    text = "فر المسلحون باتجاه منطقتي جوبر والسلطانية.\nوفككت الهندسة عبوات في شوارع الحي."
+    found = _places(rec, norm, text)
+    assert found[0][:2] == ("جوبر", "جوبر")
+    assert "الحي" not in [p[0] for p in found]
+
+
+def test_no_antecedent_no_place(rec: PlaceRecognizer, norm: Normalizer) -> None:
+    assert _places(rec, norm, "شنت القوات حملة مداهمات في أحياء البلدة.") == []
+
+
+def test_a_name_after_its_own_feature_word_is_found(rec: PlaceRecognizer, norm: Normalizer) -> None:
+    # "جبل بدرو" is an Aleppo neighbourhood; "جبل" is its own word, not a mountain cue
+    hit = only(rec, norm, "سيطرت القوات على جبل بدرو", "بدرو")
+    assert (hit.entry.name_ar, hit.precision) == ("جبل بدرو", 1)

@@ -41,6 +41,7 @@ import ahocorasick
 from rasad.errors import DataFileError
 from rasad.model import Article, PlaceSpan
 from rasad.recognize.gazetteer import WIDE_TYPES, GazEntry, Gazetteer, PlaceContext
+from rasad.recognize.place_anaphora import Antecedent, PlaceAnaphora
 from rasad.text.normalize import Normalizer
 
 _SETTLEMENT = frozenset({"village", "town", "city", "neighbourhood"})
@@ -77,6 +78,7 @@ class _Form:
     block: bool = False
     country: str | None = None  # a demonym: context only ("الأردنية" -> JO)
     items: dict[int, tuple[bool, bool]] = field(default_factory=dict)  # entry -> (needs_cue, core)
+    feature_words: dict[int, set[str]] = field(default_factory=dict)  # core entry -> its words
 
     def add(self, idx: int, needs_cue: bool, core: bool) -> None:
         old = self.items.get(idx)
@@ -146,6 +148,7 @@ class PlaceRecognizer:
             adjectives = {
                 k(w): cc for cc, words in cues.get("country_adjectives", {}).items() for w in words
             }
+            self._anaphora = PlaceAnaphora.from_cues(cues, k)
             self._never = frozenset(k(w) for w in stopnames["never"])
             self._needs_cue = frozenset(k(w) for w in stopnames["needs_cue"])
         except (KeyError, TypeError, ValueError) as exc:
@@ -228,6 +231,8 @@ class PlaceRecognizer:
                         continue
                     form_needs = needs or self._common(form)
                     self._form(table, form).add(idx, form_needs, core)
+                    if core:  # "جبل بدرو" (a neighbourhood) is still named by "جبل"
+                        self._form(table, form).feature_words.setdefault(idx, set()).add(first)
                     if form.startswith("ال") and kind in ("name", "al", "glued"):
                         self._form(table, "لل" + form[2:], lil=True).add(idx, form_needs, core)
         for phrase in blocking:
@@ -347,7 +352,10 @@ class PlaceRecognizer:
         for idx, (needs_cue, core) in c.form.items.items():
             e = self._entries[idx]
             if core:
-                if c.type_cue is not None and e.feature_type in c.type_group:
+                own_word = c.type_cue is not None and c.type_cue in c.form.feature_words.get(
+                    idx, ()
+                )
+                if own_word or (c.type_cue is not None and e.feature_type in c.type_group):
                     easy.append((idx, True))
                 else:
                     cores.append((idx, True))
@@ -494,7 +502,8 @@ class PlaceRecognizer:
 
     def _hit(self, text: str, c: _Cand, e: GazEntry) -> PlaceHit:
         precision = e.precision_hint
-        if c.type_cue and c.type_precision > precision:
+        own_word = c.type_cue in c.form.feature_words.get(c.best, ())
+        if c.type_cue and not own_word and c.type_precision > precision:
             precision = c.type_precision
         if c.prox_cue:
             precision = max(precision, 2)
@@ -528,7 +537,8 @@ class PlaceRecognizer:
             return
         sentences = [(s.norm_start, s.norm_end) for s in article.sentences] or None
         spans: list[PlaceSpan] = []
-        for hit in self.find(article.norm_text, sentences):
+        hits = self.find(article.norm_text, sentences)
+        for hit in hits:
             spans.append(
                 PlaceSpan(
                     span=article.norm_span(hit.start, hit.end),
@@ -539,6 +549,29 @@ class PlaceRecognizer:
                     role=None if hit.role == "place" else hit.role,
                 )
             )
+        named = [
+            Antecedent(
+                h.word_start,
+                h.end,
+                h.entry.feature_type,
+                h.precision,
+                i,
+                role=h.role,
+                words=frozenset(article.norm_text[h.cue_start or h.word_start : h.end].split()),
+            )
+            for i, h in enumerate(hits)
+        ]
+        starts = [s.norm_start for s in article.sentences]
+        for ref in self._anaphora.resolve(article.norm_text, named, starts):
+            spans.append(
+                PlaceSpan(
+                    span=article.norm_span(ref.start, ref.end),
+                    place=spans[ref.ref].place,
+                    precision=ref.precision,
+                    cue=ref.cue,
+                )
+            )
+        spans.sort(key=lambda p: p.span.start)
         article.places = spans
 
 

@@ -1,0 +1,148 @@
+"""Place anaphora: "أحياء البلدة", "بريف المدينة", "داخل المخيم" name a place said before.
+
+A definite feature noun standing alone (not followed by a name, where it is only a cue)
+refers to the latest place of one of its feature types named before it in the article. The
+place span it yields keeps the noun's own offsets (provenance) and the antecedent's place;
+a proximity word before it ("ريف", "محيط") makes it precision 2, as for a name.
+
+The nouns and their types are data: ``place_cues.json`` → ``anaphors``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rasad.errors import DataFileError
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Antecedent:
+    """A place named in the normalised text: where it is and what feature it is."""
+
+    start: int
+    end: int
+    feature_type: str
+    precision: int
+    ref: int  # index into the caller's list of place spans
+    role: str = "place"  # place | origin | source | destination
+    words: frozenset[str] = frozenset()  # its cue words and the words of its name
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """An anaphoric noun (``start``/``end`` in normalised text) and what it refers to."""
+
+    start: int
+    end: int
+    ref: int
+    precision: int
+    cue: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceAnaphora:
+    """Resolves definite feature nouns to earlier places. Build with :meth:`from_cues`."""
+
+    nouns: dict[str, frozenset[str]]  # normalised noun -> feature types it can refer to
+    clitics: tuple[str, ...]  # normalised clitic prefixes, longest first
+    proximity: dict[str, int]  # normalised one-word proximity cue -> precision
+
+    @classmethod
+    def from_cues(cls, cues: dict[str, Any], key: Callable[[str], str]) -> PlaceAnaphora:
+        try:
+            nouns = {
+                key(w): frozenset(group["types"])
+                for group in cues.get("anaphors", [])
+                for w in group["words"]
+            }
+            clitics = sorted({key(p) for p in cues["clitic_prefixes"]}, key=len, reverse=True)
+            proximity = {
+                key(w): int(group["precision"])
+                for group in cues["proximity_cues"]
+                for w in group["words"]
+                if " " not in w.strip()
+            }
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DataFileError(f"place anaphors in place_cues.json are malformed: {exc!r}") from exc
+        return cls(nouns, tuple(c for c in clitics if c), proximity)
+
+    def _noun(self, word: str) -> tuple[str, int] | None:
+        """The anaphoric noun inside ``word`` and its offset, clitics stripped."""
+        if word in self.nouns:
+            return word, 0
+        if word.startswith("لل") and "ال" + word[2:] in self.nouns:
+            return "ال" + word[2:], 1  # "للبلدة": the noun's ل is the article's
+        for clitic in self.clitics:
+            if word.startswith(clitic) and word[len(clitic) :] in self.nouns:
+                return word[len(clitic) :], len(clitic)
+        return None
+
+    def resolve(
+        self, text: str, places: Sequence[Antecedent], sentence_starts: Sequence[int] = ()
+    ) -> list[Reference]:
+        """Every anaphoric noun of ``text`` (normalised) with an antecedent in ``places``
+        named in an earlier sentence (within its own sentence the name is already there:
+        "حي الشيخ مقصود الحي الوحيد")."""
+        if not self.nouns or not places:
+            return []
+        ordered = sorted(places, key=lambda p: p.start)
+        starts = {p.start for p in ordered}
+        out: list[Reference] = []
+        prev_word = ""
+        for m in _WORD.finditer(text):
+            word = m.group(0)
+            found = self._noun(word)
+            before, prev_word = prev_word, word
+            if found is None:
+                continue
+            noun, offset = found
+            nxt = _WORD.search(text, m.end())
+            if nxt is not None and nxt.start() in starts and nxt.start() - m.end() <= 2:
+                continue  # "البلدة X": a cue before a name, not a reference
+            antecedent = self._antecedent(noun, m.start(), ordered)
+            if antecedent is None or not any(
+                antecedent.end <= b <= m.start() for b in sentence_starts
+            ):
+                continue
+            cue = before if before in self.proximity else _bare(before, self.clitics)
+            near = self.proximity.get(cue)
+            out.append(
+                Reference(
+                    start=m.start() + offset,
+                    end=m.end(),
+                    ref=antecedent.ref,
+                    precision=1 if near is None else max(2, near),
+                    cue=noun if near is None else f"{cue} {noun}",
+                )
+            )
+        return out
+
+
+    def _antecedent(
+        self, noun: str, before: int, ordered: Sequence[Antecedent]
+    ) -> Antecedent | None:
+        """The latest earlier place introduced by the noun's own word ("مدينة القرداحة" for
+        "المدينة"), else the latest earlier place of its types that is not only where
+        people or a movement came from or went to."""
+        types = self.nouns[noun]
+        fits = [
+            p for p in ordered if p.end <= before and p.feature_type in types and p.precision == 1
+        ]
+        word = noun[2:] if noun.startswith("ال") else noun
+        named = [p for p in fits if word in p.words]
+        if named:
+            return named[-1]
+        plain = [p for p in fits if p.role == "place"]
+        return plain[-1] if plain else None
+
+
+def _bare(word: str, clitics: Sequence[str]) -> str:
+    for clitic in clitics:
+        if word.startswith(clitic) and len(word) - len(clitic) >= 3:
+            return word[len(clitic) :]
+    return word
