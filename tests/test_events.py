@@ -240,3 +240,109 @@ def test_a_capital_speaking_for_its_government_is_not_the_place(
     ms = mentions(text, resources, dt.date(2025, 3, 17))
     at_capital = [m for m in ms if m.location and m.location.place.name_ar in ("دمشق", "أنقرة")]
     assert bool(at_capital) is located
+
+
+# -- background, sides fought against, where people left from ----------------------------------
+def test_an_undated_pluperfect_is_background(resources: Resources) -> None:
+    text = (
+        "سيطرت قوات الجيش على بلدة مسكنة اليوم الجمعة.\n"
+        "وكانت عناصر التنظيم قد اختطفت عشرات المدنيين في البلدة."
+    )
+    ms = mentions(text, resources)
+    abductions = [m for m in ms if m.kind == "abduction"]
+    assert abductions and all(m.historical for m in abductions)
+    assert [m.kind for m in ms if not m.historical] == ["territory_change"]
+
+
+def test_a_recent_pluperfect_is_news(resources: Resources) -> None:
+    # seven days before publication, dated in the sentence: still a report of the week
+    text = "وكانت القوات الإسرائيلية قد انسحبت، مساء الجمعة الماضي، من بلدة مسكنة."
+    ms = [m for m in mentions(text, resources) if m.kind == "withdrawal"]
+    assert ms and not ms[0].historical
+    assert ms[0].date == PUB - dt.timedelta(days=7)
+
+
+def test_a_pluperfect_of_speech_does_not_date_the_event(resources: Resources) -> None:
+    text = "وكان المرصد السوري قد أفاد بمقتل ثلاثة مدنيين في قصف مدفعي على بلدة مسكنة."
+    assert "shelling" in kinds(mentions(text, resources))
+
+
+def test_the_side_fought_with_is_not_the_doer(resources: Resources) -> None:
+    text = "وتأتي السيطرة على مدينة عفرين بعد معارك عنيفة مع وحدات حماية الشعب منذ مساء الخميس."
+    tc = [m for m in mentions(text, resources) if m.kind == "territory_change"]
+    assert tc and (tc[0].actor1 is None or tc[0].actor1.id != "ypg")
+
+
+def test_fighters_withdrawing_from_a_place_locate_the_withdrawal(resources: Resources) -> None:
+    text = "وأفاد مراسلنا في حلب بأن المسلحين انسحبوا من حي الصاخور باتجاه عمق الأحياء الشرقية."
+    ms = [m for m in mentions(text, resources) if m.kind == "withdrawal"]
+    assert ms and ms[0].location is not None
+    assert ms[0].location.place.name_ar == "الصاخور"
+
+
+def test_a_place_of_its_own_beats_a_list_in_a_later_clause(resources: Resources) -> None:
+    text = (
+        "أعلن مصدر عسكري السيطرة الكاملة على حي هنانو مساء أمس، "
+        "قبل أن تتقدم القوات وتسيطر على حيي الصاخور والحيدرية."
+    )
+    tc = [m for m in mentions(text, resources) if m.kind == "territory_change"]
+    assert [m.location.place.name_ar for m in tc if m.location][:1] == ["هنانو"]
+
+
+def test_state_media_restoring_security_is_a_territory_change(resources: Resources) -> None:
+    text = "أعادت وحدات الجيش العربي السوري الأمن والاستقرار إلى بلدة مسكنة بعد تطهيرها من الإرهابيين."
+    tc = [m for m in mentions(text, resources) if m.kind == "territory_change"]
+    assert len(tc) == 1 and tc[0].location is not None
+    assert tc[0].location.place.name_ar == "مسكنة"
+
+
+def test_a_town_named_again_by_its_noun_locates_the_next_report(resources: Resources) -> None:
+    text = (
+        "قتل أربعة عناصر في تفجير انتحاري استهدف حاجزاً عند مدخل بلدة الشدادي.\n"
+        "وتبنى التنظيم الهجوم عبر وكالته.\n"
+        "ويعد هذا الهجوم الأعنف منذ أشهر.\n"
+        "وعقب الهجوم، شنت قوات الأسايش حملة مداهمات في أحياء البلدة، اعتقلت خلالها ثمانية أشخاص."
+    )
+    arrests = [m for m in mentions(text, resources) if m.kind == "arrest"]
+    assert arrests and arrests[0].location is not None
+    assert arrests[0].location.place.name_ar in ("الشدادي", "الشدادة")
+    assert arrests[0].counts["arrested"].value == 8
+
+
+def test_occupying_a_town_is_a_territory_change(resources: Resources) -> None:
+    text = 'احتل مسلحو ما يسمى "الجيش الوطني السوري" المدعوم من تركيا، أمس الخميس، بلدة تل رفعت.'
+    tc = [m for m in mentions(text, resources) if m.kind == "territory_change"]
+    assert len(tc) == 1 and tc[0].location is not None
+    assert tc[0].location.place.name_ar == "تل رفعت"
+
+
+def test_taking_control_of_no_place_is_not_a_territory_change(resources: Resources) -> None:
+    text = (
+        "فاز المنتخب السوري على ضيفه في ملعب مدينة حلب مساء الخميس.\n"
+        "وسيطر المنتخب على مجريات اللعب منذ الدقائق الأولى."
+    )
+    assert "territory_change" not in kinds(mentions(text, resources))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "N من <people> قتلوا": the verb after the partitive still says who was killed
+        ("استهدف هجوم انتحاري حاجزاً في بلدة الشدادي، أربعة من مقاتليها قُتلوا وأصيب ستة آخرون.",
+         {"killed": 4, "injured": 6}),
+        # a qualifier between the noun and the verb
+        ("غارات جوية على مدينة دوما، 15 مدنياً على الأقل قُتلوا اليوم.", {"killed": 15}),
+        # "وإصابة ثالث": an ordinal person is one more
+        ("انفجرت عبوة ناسفة في مدينة طفس، ما أدى لمقتل عنصرين وإصابة ثالث بجروح.",
+         {"killed": 2, "injured": 1}),
+        # "قضوا": died
+        ("انفجرت سيارة مفخخة في مدينة الباب، 5 أشخاص قضوا وأصيب أكثر من 13 آخرين.",
+         {"killed": 5, "injured": 13}),
+    ],
+)
+def test_counts_named_by_a_verb_after_the_noun(
+    text: str, expected: dict[str, int], resources: Resources
+) -> None:
+    ms = [m for m in mentions(text, resources) if not m.historical]
+    assert len(ms) == 1
+    assert {k: c.low for k, c in ms[0].counts.items()} == expected

@@ -239,13 +239,33 @@ class ArgumentFinder:
 
     def people_from(self, place: PlaceSpan) -> bool:
         """ "(43) شاباً من بلدة الغبرة", "شخصين من سويدان": where the people come from."""
+        return self._whence(place) is not None
+
+    def _whence(self, place: PlaceSpan) -> int | None:
+        """The token of the "من" that makes ``place`` where people come from, if any."""
         i = self.tok_containing(place.span.start)
-        before = self.tokens.candidates[max(0, i - 4) : i + 1]
-        flat = [c for cands in before for c in cands]
-        if "من" not in flat and not self.tokens.words[i].startswith("من"):
-            return False
+        lo = max(0, i - 4)
+        cands = self.tokens.candidates
+        # the "من" nearest the place; the people noun comes right before it ("انسحب المسلحون
+        # من حي الصاخور" is where they left, not where they come from)
+        at = i if self.tokens.words[i].startswith("من") else None
+        for k in range(i - 1, lo - 1, -1):
+            if at is not None:
+                break
+            if "في" in cands[k]:
+                return None  # "عنصراً من التنظيم في بلدة الكرامة": where, not whence
+            if "من" in cands[k]:
+                at = k
+        if at is None or at == 0:
+            return None
         people = self.rules.counts.people | self.rules.counts.singular_people
-        return any(c in people or c.isdigit() for cands in before for c in cands)
+        return at if any(c in people or c.isdigit() for c in cands[at - 1]) else None
+
+    def _people_whence(self, trig: TriggerSpan, place: PlaceSpan) -> bool:
+        """Where people come from, unless the trigger itself governs the "من" ("إخراج
+        عناصرها من حيي الأشرفية وبني زيد": where it happened)."""
+        at = self._whence(place)
+        return at is not None and not 0 <= at - self.tok_index(trig.span.end) <= 2
 
     def place_groups(self, places: list[PlaceSpan]) -> list[list[PlaceSpan]]:
         """Consecutive places joined only by list connectors form one group."""
@@ -291,7 +311,7 @@ class ArgumentFinder:
         not_origin = [p for p in places if not self._is_origin(trig, p, sent)]
         places = not_origin or places
         if kind not in PEOPLE_KINDS and kind != "displacement":
-            settled = [p for p in places if not self.people_from(p)]
+            settled = [p for p in places if not self._people_whence(trig, p)]
             places = settled or places
         if kind in self.rules.places.list_kinds:
             listed = []
@@ -302,7 +322,7 @@ class ArgumentFinder:
                 if not precise:
                     continue
                 if any(p.place.country != "SY" for p in precise) or (
-                    kind not in PEOPLE_KINDS and self.people_from(precise[0])
+                    kind not in PEOPLE_KINDS and self._people_whence(trig, precise[0])
                 ):
                     # foreign capitals reacting, or "أهالي السوسة والشعفة": not a list of sites
                     continue
@@ -310,7 +330,17 @@ class ArgumentFinder:
                 just_before = (
                     kind in SUBJECT_LIST_KINDS or self.exposed(trig, sent)
                 ) and 0 <= trig.span.start - group[-1].span.end <= 40
-                if len(precise) >= 2 and (after or just_before):
+                # "السيطرة على حي مساكن هنانو ... وتسيطر على جبل بدرو وحي الحيدرية": a place
+                # of its own between the trigger and a later list is where it happened
+                text = self.article.text
+                nearer = after and any(
+                    trig.span.end <= p.span.start < group[0].span.start
+                    and p.precision < 3
+                    and any(ch in text[p.span.end : group[0].span.start] for ch in "،,")
+                    for p in places
+                    if p not in group
+                )
+                if len(precise) >= 2 and (after or just_before) and not nearer:
                     gap = min(abs(p.span.start - trig.span.start) for p in precise)
                     listed.append((gap, precise))
             if listed:
@@ -396,11 +426,17 @@ class ArgumentFinder:
                 agents = [owner]
         # "مقتل 23 عنصراً من التنظيم", "عناصر سابقة من تنظيم الدولة": members, not doers
         before = [a for a in before if not self.member_of(a, sent)]
+        # "خاضت اشتباكات مع آخر تجمعات الإرهابيين ... وإلقاء القبض على": fought, not doing
+        before = [a for a in before if not marked(a, roles.opponent_markers, 3)] or before
         if agents:
             a1 = min(agents, key=lambda a: abs(a.span.start - trig.span.start))
         elif before:
             a1 = before[-1]
-        elif after and after[0].span.start - trig.span.end < 40:
+        elif (
+            after
+            and after[0].span.start - trig.span.end < 40
+            and not marked(after[0], roles.opponent_markers, 2)
+        ):
             a1 = after[0]
         rest = [a for a in after if a1 is None or a.actor.id != a1.actor.id]
         if kind == "territory_change" and trig.lemma.split()[0] in roles.loser_markers and after:
@@ -526,9 +562,15 @@ class ArgumentFinder:
         """A death or injury verb right after the counted noun."""
         end = num.noun_end if num.noun_end is not None else num.span.end
         i = self.tok_index(end)
-        hi = min(self.tok_index(sent.end), i + 2)
-        for k in range(i, hi):
-            for cand in self.tokens.candidates[k]:
+        cands = self.tokens.candidates
+        stop = self.tok_index(sent.end)
+        if num.noun_end is None and i + 1 < stop and "من" in cands[i]:
+            i += 2  # "أربعة من مقاتليها قتلوا", "تسعة من جامعي الكمأة"
+        # "15 مدنياً على الأقل قُتلوا": a qualifier may stand between; a number ends the search
+        for k in range(i, min(stop, i + 4)):
+            if any(c.isdigit() for c in cands[k]):
+                break
+            for cand in cands[k]:
                 key = self.rules.counts.cues.get(cand)
                 if key in ("killed", "injured"):
                     return key
@@ -584,6 +626,30 @@ class ArgumentFinder:
         return time.date.year <= pub.year - self.rules.history_years and (
             pub - time.date > dt.timedelta(days=365)
         )
+
+    def is_background(self, trig: TriggerSpan, sent: Sentence, time: TimeSpan | None) -> bool:
+        """A pluperfect sentence ("وكانت القوات قد اقتحمت المدينة ...") tells what happened
+        before the news, unless its own date is recent or the verb after قد reports speech."""
+        r = self.rules
+        if not r.pluperfect_auxiliaries or not r.pluperfect_particle:
+            return False
+        first = self.sentence_token_floor(sent)
+        at = self.tok_index(trig.span.start)
+        cands = self.tokens.candidates
+        opening = range(first, min(first + 2, at))
+        if not any(c in r.pluperfect_auxiliaries for k in opening for c in cands[k]):
+            return False
+        particle = next(
+            (k for k in range(first + 1, at) if r.pluperfect_particle in cands[k]), None
+        )
+        if particle is None:
+            return False
+        if particle + 1 < len(cands) and any(c in r.speech_verbs for c in cands[particle + 1]):
+            return False  # "وكان المرصد قد أفاد بمقتل ...": the report is old, not the event
+        pub = self.article.published
+        if time is not None and time.date is not None and pub is not None:
+            return (pub - time.date).days > r.recent_days
+        return True
 
     def no_fighting(self, sent: Sentence) -> bool:
         rng = self.tokens.range_of(sent.norm_start, sent.norm_end)

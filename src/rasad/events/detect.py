@@ -115,7 +115,8 @@ class EventDetector:
                         actor1=a1,
                         actor2=a2,
                         time=time,
-                        historical=finder.is_historical(time),
+                        historical=finder.is_historical(time)
+                        or finder.is_background(trig, sent, None if inherited_time else time),
                         time_inherited=inherited_time and time is not None,
                         attributed_to=attributed,
                         sentences=[sent],
@@ -325,6 +326,8 @@ class EventDetector:
                 )
                 self._absorb(host, d)
                 continue
+            if d.kind in self.rules.places.own_place_kinds:
+                continue  # "سيطر المنتخب على مجريات اللعب": no place of its own, no event
             inherited = finder.inherited_place(d.sentence)
             if inherited is not None:
                 d.place = inherited

@@ -148,6 +148,7 @@ class CountRules:
 class PlaceRules:
     list_connectors: frozenset[str]
     list_kinds: frozenset[str]
+    own_place_kinds: frozenset[str]
     origin_nouns: frozenset[str]
     region_only_min_weight: float
     list_continuation: frozenset[str]
@@ -160,6 +161,7 @@ class RoleRules:
     defection_from: frozenset[str]
     defection_to: frozenset[str]
     between: frozenset[str]
+    opponent_markers: frozenset[str]
     loser_markers: frozenset[str]
     civilians_kinds: frozenset[str]
     civilian_victim_kinds: frozenset[str]
@@ -179,6 +181,10 @@ class EventRules:
     non_event_after: frozenset[str]
     question_marks: tuple[str, ...]
     history_years: int
+    pluperfect_auxiliaries: frozenset[str]
+    pluperfect_particle: str
+    recent_days: int
+    speech_verbs: frozenset[str]
     counts: CountRules
     roles: RoleRules
     places: PlaceRules
@@ -215,6 +221,14 @@ class EventRules:
             non_event_after=norm_set(non_event.get("after", [])),
             question_marks=tuple(non_event.get("question_marks", ["؟", "?"])),
             history_years=int(data.get("history", {}).get("years_before", 1)),
+            pluperfect_auxiliaries=norm_set(
+                data.get("history", {}).get("pluperfect_auxiliaries", [])
+            ),
+            pluperfect_particle=normalizer.text(
+                str(data.get("history", {}).get("pluperfect_particle", ""))
+            ),
+            recent_days=int(data.get("history", {}).get("recent_days", 7)),
+            speech_verbs=norm_set(data.get("history", {}).get("speech_verbs", [])),
             counts=CountRules(
                 cues=cues,
                 nouns=nouns,
@@ -230,6 +244,7 @@ class EventRules:
             places=PlaceRules(
                 list_connectors=norm_set(data["places"]["list_connectors"]),
                 list_kinds=frozenset(data["places"]["list_kinds"]),
+                own_place_kinds=frozenset(data["places"].get("own_place_kinds", [])),
                 origin_nouns=frozenset(
                     w for x in data["places"]["origin_nouns"] for w in _words(normalizer, x)
                 ),
@@ -254,6 +269,7 @@ class EventRules:
                 defection_from=norm_set(r["defection_from"]),
                 defection_to=norm_set(r["defection_to"]),
                 between=norm_set(r["between"]),
+                opponent_markers=norm_set(r.get("opponent_markers", [])),
                 loser_markers=norm_set(r["loser_markers"]),
                 civilians_kinds=frozenset(r["civilians_kinds"]),
                 civilian_victim_kinds=frozenset(r.get("civilian_victim_kinds", [])),
