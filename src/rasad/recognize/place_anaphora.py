@@ -18,6 +18,7 @@ from typing import Any
 from rasad.errors import DataFileError
 
 _WORD = re.compile(r"[^\W\d_]+")
+_PREV_WORD = re.compile(r"([^\W\d_]+)[^\w]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,7 @@ class PlaceAnaphora:
     nouns: dict[str, frozenset[str]]  # normalised noun -> feature types it can refer to
     clitics: tuple[str, ...]  # normalised clitic prefixes, longest first
     proximity: dict[str, int]  # normalised one-word proximity cue -> precision
+    pattern: re.Pattern[str]  # a noun as a whole word, after clitics (group "noun")
 
     @classmethod
     def from_cues(cls, cues: dict[str, Any], key: Callable[[str], str]) -> PlaceAnaphora:
@@ -69,18 +71,15 @@ class PlaceAnaphora:
             }
         except (KeyError, TypeError, ValueError) as exc:
             raise DataFileError(f"place anaphors in place_cues.json are malformed: {exc!r}") from exc
-        return cls(nouns, tuple(c for c in clitics if c), proximity)
-
-    def _noun(self, word: str) -> tuple[str, int] | None:
-        """The anaphoric noun inside ``word`` and its offset, clitics stripped."""
-        if word in self.nouns:
-            return word, 0
-        if word.startswith("لل") and "ال" + word[2:] in self.nouns:
-            return "ال" + word[2:], 1  # "للبلدة": the noun's ل is the article's
-        for clitic in self.clitics:
-            if word.startswith(clitic) and word[len(clitic) :] in self.nouns:
-                return word[len(clitic) :], len(clitic)
-        return None
+        clitics = [c for c in clitics if c]
+        alt = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True)) or "(?!)"
+        bare = "|".join(re.escape(n[2:]) for n in nouns if n.startswith("ال")) or "(?!)"
+        pre = "|".join(re.escape(c) for c in clitics) or "(?!)"
+        # "البلده", "بالبلده", "وفي" is two words; "للبلده" is ل + the noun whose ال lost its ا
+        pattern = re.compile(
+            rf"(?<![^\W_])(?:(?:{pre})?(?P<noun>{alt})|ل(?P<lil>ل(?:{bare})))(?![^\W_])"
+        )
+        return cls(nouns, tuple(clitics), proximity, pattern)
 
     def resolve(
         self, text: str, places: Sequence[Antecedent], sentence_starts: Sequence[int] = ()
@@ -93,14 +92,13 @@ class PlaceAnaphora:
         ordered = sorted(places, key=lambda p: p.start)
         starts = {p.start for p in ordered}
         out: list[Reference] = []
-        prev_word = ""
-        for m in _WORD.finditer(text):
-            word = m.group(0)
-            found = self._noun(word)
-            before, prev_word = prev_word, word
-            if found is None:
-                continue
-            noun, offset = found
+        for m in self.pattern.finditer(text):
+            if m.group("noun") is not None:
+                noun, noun_start = m.group("noun"), m.start("noun")
+            else:
+                noun, noun_start = "ا" + m.group("lil"), m.start("lil")
+            prev = _PREV_WORD.search(text, max(0, m.start() - 40), m.start())
+            before = prev.group(1) if prev is not None else ""
             nxt = _WORD.search(text, m.end())
             if nxt is not None and nxt.start() in starts and nxt.start() - m.end() <= 2:
                 continue  # "البلدة X": a cue before a name, not a reference
@@ -113,7 +111,7 @@ class PlaceAnaphora:
             near = self.proximity.get(cue)
             out.append(
                 Reference(
-                    start=m.start() + offset,
+                    start=noun_start,
                     end=m.end(),
                     ref=antecedent.ref,
                     precision=1 if near is None else max(2, near),
