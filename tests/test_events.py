@@ -346,3 +346,13 @@ def test_counts_named_by_a_verb_after_the_noun(
     ms = [m for m in mentions(text, resources) if not m.historical]
     assert len(ms) == 1
     assert {k: c.low for k, c in ms[0].counts.items()} == expected
+
+
+def test_a_lasting_state_is_not_news(resources: Resources) -> None:
+    text = "وتشهد بلدة مسكنة منذ أشهر مواجهات متكررة بين الجيش ومسلحين معارضين."
+    assert kinds(mentions(text, resources)) == []
+
+
+def test_no_clashes_recorded_is_not_a_clash(resources: Resources) -> None:
+    text = "تظاهر المئات في مدينة السويداء اليوم. ولم تسجل حتى المساء أي مواجهات بين المحتجين وقوات الأمن."
+    assert "armed_clash" not in kinds(mentions(text, resources))

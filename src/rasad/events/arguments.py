@@ -106,6 +106,13 @@ class ArgumentFinder:
         text = self.article.text[sent.start : sent.end].rstrip()
         if text.endswith(self.rules.question_marks):
             return True
+        first = self.sentence_token_floor(sent)
+        if (
+            first < len(self.tokens.candidates)
+            and any(c in self.rules.habitual_openers for c in self.tokens.candidates[first])
+            and not any(ch in self.article.text[sent.start : trig.span.start] for ch in "،,")
+        ):
+            return True  # "وتشهد الرستن منذ أشهر مواجهات متكررة": a lasting state
         floor = self.sentence_token_floor(sent)
         before = self.words_before(trig.span.start, self.rules.non_event_window, floor)
         if any(c in self.rules.non_event_words for cands in before for c in cands):

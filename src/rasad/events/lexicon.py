@@ -181,6 +181,7 @@ class EventRules:
     non_event_after: frozenset[str]
     question_marks: tuple[str, ...]
     history_years: int
+    habitual_openers: frozenset[str]
     pluperfect_auxiliaries: frozenset[str]
     pluperfect_particle: str
     recent_days: int
@@ -221,6 +222,7 @@ class EventRules:
             non_event_after=norm_set(non_event.get("after", [])),
             question_marks=tuple(non_event.get("question_marks", ["؟", "?"])),
             history_years=int(data.get("history", {}).get("years_before", 1)),
+            habitual_openers=norm_set(non_event.get("habitual_openers", [])),
             pluperfect_auxiliaries=norm_set(
                 data.get("history", {}).get("pluperfect_auxiliaries", [])
             ),
