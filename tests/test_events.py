@@ -349,8 +349,11 @@ def test_counts_named_by_a_verb_after_the_noun(
 
 
 def test_a_lasting_state_is_not_news(resources: Resources) -> None:
-    text = "وتشهد بلدة مسكنة منذ أشهر مواجهات متكررة بين الجيش ومسلحين معارضين."
-    assert kinds(mentions(text, resources)) == []
+    text = (
+        "ألقت المروحيات اليوم الخميس برميلين على بلدة عندان.\n"
+        "وتشهد أحياء مدينة حلب منذ منتصف كانون الأول الماضي حملة قصف مكثفة بالبراميل."
+    )
+    assert kinds(mentions(text, resources)) == ["air_strike"]
 
 
 def test_no_clashes_recorded_is_not_a_clash(resources: Resources) -> None:
