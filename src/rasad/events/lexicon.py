@@ -208,6 +208,7 @@ class EventRules:
             return frozenset(normalizer.text(i) for i in items)
 
         non_event = data["non_event"]
+        history = data.get("history", {})
         before = [_words(normalizer, w) for w in non_event["before"]]
         c = data["counts"]
         cues = {normalizer.text(w): key for key, ws in c["cues"].items() for w in ws}
@@ -221,16 +222,12 @@ class EventRules:
             non_event_wide_window=int(non_event.get("wide_window", 12)),
             non_event_after=norm_set(non_event.get("after", [])),
             question_marks=tuple(non_event.get("question_marks", ["؟", "?"])),
-            history_years=int(data.get("history", {}).get("years_before", 1)),
+            history_years=int(history.get("years_before", 1)),
             habitual_openers=norm_set(non_event.get("habitual_openers", [])),
-            pluperfect_auxiliaries=norm_set(
-                data.get("history", {}).get("pluperfect_auxiliaries", [])
-            ),
-            pluperfect_particle=normalizer.text(
-                str(data.get("history", {}).get("pluperfect_particle", ""))
-            ),
-            recent_days=int(data.get("history", {}).get("recent_days", 7)),
-            speech_verbs=norm_set(data.get("history", {}).get("speech_verbs", [])),
+            pluperfect_auxiliaries=norm_set(history.get("pluperfect_auxiliaries", [])),
+            pluperfect_particle=normalizer.text(str(history.get("pluperfect_particle", ""))),
+            recent_days=int(history.get("recent_days", 7)),
+            speech_verbs=norm_set(history.get("speech_verbs", [])),
             counts=CountRules(
                 cues=cues,
                 nouns=nouns,

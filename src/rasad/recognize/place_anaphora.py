@@ -50,12 +50,14 @@ class PlaceAnaphora:
     """Resolves definite feature nouns to earlier places. Build with :meth:`from_cues`."""
 
     nouns: dict[str, frozenset[str]]  # normalised noun -> feature types it can refer to
-    clitics: tuple[str, ...]  # normalised clitic prefixes, longest first
     proximity: dict[str, int]  # normalised one-word proximity cue -> precision
     pattern: re.Pattern[str]  # a noun as a whole word, after clitics (group "noun")
+    strip: Callable[[str], list[str]]  # a word and its readings without clitics
 
     @classmethod
-    def from_cues(cls, cues: dict[str, Any], key: Callable[[str], str]) -> PlaceAnaphora:
+    def from_cues(
+        cls, cues: dict[str, Any], key: Callable[[str], str], strip: Callable[[str], list[str]]
+    ) -> PlaceAnaphora:
         try:
             nouns = {
                 key(w): frozenset(group["types"])
@@ -79,7 +81,7 @@ class PlaceAnaphora:
         pattern = re.compile(
             rf"(?<![^\W_])(?:(?:{pre})?(?P<noun>{alt})|ل(?P<lil>ل(?:{bare})))(?![^\W_])"
         )
-        return cls(nouns, tuple(clitics), proximity, pattern)
+        return cls(nouns, proximity, pattern, strip)
 
     def resolve(
         self, text: str, places: Sequence[Antecedent], sentence_starts: Sequence[int] = ()
@@ -107,7 +109,7 @@ class PlaceAnaphora:
                 antecedent.end <= b <= m.start() for b in sentence_starts
             ):
                 continue
-            cue = before if before in self.proximity else _bare(before, self.clitics)
+            cue = next((w for w in self.strip(before) if w in self.proximity), before)
             near = self.proximity.get(cue)
             out.append(
                 Reference(
@@ -138,9 +140,3 @@ class PlaceAnaphora:
         plain = [p for p in fits if p.role == "place"]
         return plain[-1] if plain else None
 
-
-def _bare(word: str, clitics: Sequence[str]) -> str:
-    for clitic in clitics:
-        if word.startswith(clitic) and len(word) - len(clitic) >= 3:
-            return word[len(clitic) :]
-    return word

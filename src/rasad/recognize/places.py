@@ -148,7 +148,7 @@ class PlaceRecognizer:
             adjectives = {
                 k(w): cc for cc, words in cues.get("country_adjectives", {}).items() for w in words
             }
-            self._anaphora = PlaceAnaphora.from_cues(cues, k)
+            self._anaphora = PlaceAnaphora.from_cues(cues, k, self._strip)
             self._never = frozenset(k(w) for w in stopnames["never"])
             self._needs_cue = frozenset(k(w) for w in stopnames["needs_cue"])
         except (KeyError, TypeError, ValueError) as exc:
@@ -352,10 +352,9 @@ class PlaceRecognizer:
         for idx, (needs_cue, core) in c.form.items.items():
             e = self._entries[idx]
             if core:
-                own_word = c.type_cue is not None and c.type_cue in c.form.feature_words.get(
-                    idx, ()
-                )
-                if own_word or (c.type_cue is not None and e.feature_type in c.type_group):
+                if c.type_cue is not None and (
+                    _own_word(c, idx) or e.feature_type in c.type_group
+                ):
                     easy.append((idx, True))
                 else:
                     cores.append((idx, True))
@@ -502,8 +501,7 @@ class PlaceRecognizer:
 
     def _hit(self, text: str, c: _Cand, e: GazEntry) -> PlaceHit:
         precision = e.precision_hint
-        own_word = c.type_cue in c.form.feature_words.get(c.best, ())
-        if c.type_cue and not own_word and c.type_precision > precision:
+        if c.type_cue and not _own_word(c, c.best) and c.type_precision > precision:
             precision = c.type_precision
         if c.prox_cue:
             precision = max(precision, 2)
@@ -573,6 +571,11 @@ class PlaceRecognizer:
             )
         spans.sort(key=lambda p: p.span.start)
         article.places = spans
+
+
+def _own_word(c: _Cand, idx: int) -> bool:
+    """Whether the cue word is the entry's own feature word ("جبل" of "جبل بدرو")."""
+    return c.type_cue in c.form.feature_words.get(idx, ())
 
 
 def _sentence_context(by_sent: dict[int, PlaceContext], index: int) -> PlaceContext:

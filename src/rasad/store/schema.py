@@ -28,6 +28,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+
+def _owned_by(name: str, length: int, parent: str, primary_key: bool = True) -> Column[str]:
+    """A key column pointing at its parent row (``parent`` is ``table.column``); the row
+    goes when the parent goes."""
+    return Column(
+        name,
+        String(length),
+        ForeignKey(parent, ondelete="CASCADE"),
+        primary_key=primary_key,
+        nullable=False,
+    )
+
 #: A JSON document column: JSON text in SQLite, JSONB in PostgreSQL.
 JSON_DOC = JSON().with_variant(JSONB(), "postgresql")
 
@@ -56,12 +68,7 @@ mentions = Table(
     "mentions",
     metadata,
     Column("id", String(250), primary_key=True),
-    Column(
-        "article_id",
-        String(200),
-        ForeignKey("articles.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _owned_by("article_id", 200, "articles.id", primary_key=False),
     Column("seq", Integer, nullable=False),  # position in the article's list of mentions
     Column("kind", String(40), nullable=False),
     Column("event_type", String(80), nullable=False),
@@ -121,30 +128,15 @@ events = Table(
 event_mentions = Table(
     "event_mentions",
     metadata,
-    Column(
-        "event_id",
-        String(120),
-        ForeignKey("events.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column(
-        "mention_id",
-        String(250),
-        ForeignKey("mentions.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _owned_by("event_id", 120, "events.id"),
+    _owned_by("mention_id", 250, "mentions.id"),
     Index("ix_event_mentions_mention", "mention_id"),
 )
 
 sources = Table(
     "sources",
     metadata,
-    Column(
-        "event_id",
-        String(120),
-        ForeignKey("events.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _owned_by("event_id", 120, "events.id"),
     Column("seq", Integer, primary_key=True),
     Column("article_id", String(200), nullable=True),
     Column("outlet", String(200), nullable=True),
@@ -155,12 +147,7 @@ sources = Table(
 claims = Table(
     "claims",
     metadata,
-    Column(
-        "event_id",
-        String(120),
-        ForeignKey("events.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _owned_by("event_id", 120, "events.id"),
     Column("key", String(40), primary_key=True),  # a count key: killed, injured …
     Column("seq", Integer, primary_key=True),
     Column("article_id", String(200), nullable=True),
@@ -175,12 +162,7 @@ stories = Table(
     "stories",
     metadata,
     Column("story_id", String(120), primary_key=True),
-    Column(
-        "article_id",
-        String(200),
-        ForeignKey("articles.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _owned_by("article_id", 200, "articles.id"),
     Index("ix_stories_article", "article_id"),
 )
 

@@ -83,6 +83,12 @@ class WebContext:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _page(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
+    """One page of a listing, with where the next one starts (None on the last page)."""
+    nxt = offset + limit if offset + limit < total else None
+    return {"total": total, "limit": limit, "offset": offset, "next_offset": nxt, "items": items}
+
+
 def _json(content: Any, status: int = 200) -> JSONResponse:
     return JSONResponse(content, status_code=status, headers={"Cache-Control": "no-cache"})
 
@@ -254,10 +260,7 @@ def build_router(ctx: WebContext) -> APIRouter:
         total = q_.count(flt)
         newest = order is EventOrder.newest
         items = q_.events(flt.page(limit, offset), newest) if offset < total else []
-        nxt = offset + limit if offset + limit < total else None
-        return _json(
-            {"total": total, "limit": limit, "offset": offset, "next_offset": nxt, "items": items}
-        )
+        return _json(_page(items, total, limit, offset))
 
     @router.get(
         "/events/{event_id}",
@@ -340,10 +343,7 @@ def build_router(ctx: WebContext) -> APIRouter:
         ] = None,
     ) -> Response:
         items, total = q_.articles_page(limit, offset, outlet)
-        nxt = offset + limit if offset + limit < total else None
-        return _json(
-            {"total": total, "limit": limit, "offset": offset, "next_offset": nxt, "items": items}
-        )
+        return _json(_page(items, total, limit, offset))
 
     @router.get(
         "/articles/{article_id}",
