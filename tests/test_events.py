@@ -359,3 +359,60 @@ def test_a_lasting_state_is_not_news(resources: Resources) -> None:
 def test_no_clashes_recorded_is_not_a_clash(resources: Resources) -> None:
     text = "تظاهر المئات في مدينة السويداء اليوم. ولم تسجل حتى المساء أي مواجهات بين المحتجين وقوات الأمن."
     assert "armed_clash" not in kinds(mentions(text, resources))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a future step in a plan
+        "وبعد ذلك ستدخل وحدات الجيش إلى بلدة معضمية الشام لتمشيطها من الألغام.",
+        # a demand
+        "فيما تطالب الأمم المتحدة بهدنة إنسانية عاجلة في مدينة حلب.",
+        # what an agreement stipulates
+        "وقع الطرفان اتفاقا يقضي بخروج المسلحين من بلدة التل إلى إدلب.",
+        # a tally of earlier happenings
+        "وهذه رابع غارة بطائرة مسيرة تطال محيط مدينة عامودا منذ مطلع الشهر.",
+        # a pattern, not one happening
+        "وتشهد مدينة الباب حالة من الفوضى الأمنية، وسط اشتباكات متكررة بين الفصائل على النفوذ.",
+        # sport
+        "وعزز المنتخب النتيجة بهدف ثان في مدينة حمص قبل نهاية الشوط الأول، مستغلا انسحاب لاعبي الخصم إلى مناطقهم الدفاعية.",
+        # speculation and analysis
+        "ويتزامن ذلك مع الحديث عن قرب دخول قوات الجيش إلى مدينة منبج.",
+    ],
+)
+def test_plans_tallies_and_metaphors_are_not_events(resources: Resources, text: str) -> None:
+    assert kinds(mentions(text, resources)) == []
+
+
+def test_a_defused_device_is_disrupted_weapons_not_an_explosion(resources: Resources) -> None:
+    defused = "وفككت وحدة الهندسة في الأمن الداخلي عبوة ناسفة مزروعة قرب دوار في مدينة إدلب."
+    assert kinds(mentions(defused, resources)) == ["weapons_disrupted"]
+    exploded = "أصيب شخصان جراء انفجار عبوة ناسفة زرعها مجهولون في بلدة آفس بريف إدلب."
+    assert kinds(mentions(exploded, resources)) == ["explosive_device"]
+
+
+def test_defectors_handing_themselves_over_is_the_defection(resources: Resources) -> None:
+    text = "انشق 9 عناصر من قسد في بلدة الكرامة شرقي الرقة، وسلموا أنفسهم مع أسلحتهم لنقطة للجيش."
+    assert kinds(mentions(text, resources)) == ["defection"]
+
+
+def test_arson_of_property_is_destruction(resources: Resources) -> None:
+    text = "وأضرم عناصر من الميليشيات النار في بساتين الزيتون في بلدة كفرنبودة بريف حماة."
+    assert kinds(mentions(text, resources)) == ["looting_destruction"]
+
+
+def test_a_purpose_after_a_sending_is_not_a_second_event(resources: Resources) -> None:
+    text = "وأرسل الجيش تعزيزات إلى ريف حماة لملاحقة الخلايا وإعادة الاستقرار إلى المنطقة."
+    assert kinds(mentions(text, resources)) == ["reinforcement"]
+
+
+def test_aircraft_supporting_a_ground_attack_are_not_an_air_strike(resources: Resources) -> None:
+    text = "سيطرت الفصائل على بلدة تل رفعت بعد هجوم واسع بدعم من الطائرات المسيرة التركية."
+    assert kinds(mentions(text, resources)) == ["territory_change"]
+    strike = "قتل ثلاثة مدنيين في هجوم بطائرة مسيرة تركية على بلدة تل رفعت."
+    assert kinds(mentions(strike, resources)) == ["air_strike"]
+
+
+def test_buses_moving_families_out_is_displacement(resources: Resources) -> None:
+    text = "وبدأت الحافلات صباح اليوم بنقل الدفعة الأولى من العائلات من بلدة التل إلى مركز إيواء."
+    assert kinds(mentions(text, resources)) == ["displacement"]

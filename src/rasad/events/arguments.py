@@ -113,6 +113,8 @@ class ArgumentFinder:
             and not any(ch in self.article.text[sent.start : trig.span.start] for ch in "،,")
         ):
             return True  # "وتشهد الرستن منذ أشهر مواجهات متكررة": a lasting state
+        if self.is_tally(trig, sent) or self.other_domain(sent):
+            return True
         floor = self.sentence_token_floor(sent)
         before = self.words_before(trig.span.start, self.rules.non_event_window, floor)
         if any(c in self.rules.non_event_words for cands in before for c in cands):
@@ -134,6 +136,29 @@ class ArgumentFinder:
                 if tuple(flat[k : k + n]) == phrase:
                     return True
         return self.is_purpose(trig, before, sent)
+
+    def is_tally(self, trig: TriggerSpan, sent: Sentence) -> bool:
+        """ "وهذه ثالث ضربة تطال ريف القامشلي", "وهي النقطة التاسعة التي تقيمها": the clause
+        counts earlier happenings."""
+        text = self.article.text
+        clause = max(text.rfind("،", sent.start, trig.span.start), text.rfind(",", sent.start, trig.span.start))
+        first = self.tok_index(clause + 1 if clause >= 0 else sent.start)
+        cands = self.tokens.candidates
+        if first >= len(cands) or not any(c in self.rules.tally_openers for c in cands[first]):
+            return False
+        stop = min(first + 4, self.tok_index(sent.end))
+        return any(c in self.rules.tally_ordinals for k in range(first + 1, stop) for c in cands[k])
+
+    def other_domain(self, sent: Sentence) -> bool:
+        """ "قبل نهاية الشوط الأول … انسحاب لاعبي ميانمار": sport, not war."""
+        words = self.rules.other_domain
+        lo, hi = self.tok_index(sent.start), self.tok_index(sent.end)
+        if any(c in words for k in range(lo, hi) for c in self.tokens.candidates[k]):
+            return True
+        flat = [self.tokens.candidates[k][0] for k in range(lo, hi)]
+        return any(
+            " ".join(flat[k : k + 2]) in words for k in range(len(flat) - 1)
+        )
 
     def is_purpose(self, trig: TriggerSpan, before: list[list[str]], sent: Sentence) -> bool:
         """ "لمواجهة أي تهديد", "للانشقاق": a purpose, not a happening (but "أدت لمقتل" is)."""

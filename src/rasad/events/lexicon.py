@@ -39,6 +39,7 @@ def _words(normalizer: Normalizer, text: str) -> tuple[str, ...]:
 class Override:
     kind: str
     when_any: frozenset[str]
+    unless_any: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True, frozen=True)
@@ -108,7 +109,11 @@ class TriggerLexicon:
         else:
             raise DataFileError(f"{origin}: an entry of {kind!r} needs 'forms' or 'phrase'")
         overrides = tuple(
-            Override(o["kind"], frozenset(w for x in o["when_any"] for w in _words(normalizer, x)))
+            Override(
+                o["kind"],
+                frozenset(w for x in o["when_any"] for w in _words(normalizer, x)),
+                self._context(normalizer, o.get("unless_any", [])),
+            )
             for o in entry.get("overrides", [])
         )
         for form in forms:
@@ -182,6 +187,9 @@ class EventRules:
     question_marks: tuple[str, ...]
     history_years: int
     habitual_openers: frozenset[str]
+    tally_openers: frozenset[str]
+    tally_ordinals: frozenset[str]
+    other_domain: frozenset[str]
     pluperfect_auxiliaries: frozenset[str]
     pluperfect_particle: str
     recent_days: int
@@ -224,6 +232,9 @@ class EventRules:
             question_marks=tuple(non_event.get("question_marks", ["؟", "?"])),
             history_years=int(history.get("years_before", 1)),
             habitual_openers=norm_set(non_event.get("habitual_openers", [])),
+            tally_openers=norm_set(non_event.get("tally_openers", [])),
+            tally_ordinals=norm_set(non_event.get("tally_ordinals", [])),
+            other_domain=norm_set(non_event.get("other_domain", [])),
             pluperfect_auxiliaries=norm_set(history.get("pluperfect_auxiliaries", [])),
             pluperfect_particle=normalizer.text(str(history.get("pluperfect_particle", ""))),
             recent_days=int(history.get("recent_days", 7)),

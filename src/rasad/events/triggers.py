@@ -148,6 +148,8 @@ class TriggerRecognizer:
         if entry.excludes_any and tokens.has_any(wlo, whi, entry.excludes_any) is not None:
             return None
         for override in entry.overrides:
-            if tokens.has_any(wlo, whi, override.when_any) is not None:
+            if tokens.has_any(wlo, whi, override.when_any) is not None and not (
+                override.unless_any and tokens.has_any(wlo, whi, override.unless_any) is not None
+            ):
                 return override.kind
         return entry.kind
