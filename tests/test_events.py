@@ -416,3 +416,36 @@ def test_aircraft_supporting_a_ground_attack_are_not_an_air_strike(resources: Re
 def test_buses_moving_families_out_is_displacement(resources: Resources) -> None:
     text = "وبدأت الحافلات صباح اليوم بنقل الدفعة الأولى من العائلات من بلدة التل إلى مركز إيواء."
     assert kinds(mentions(text, resources)) == ["displacement"]
+
+
+def test_a_pronoun_after_the_trigger_points_to_the_place_before_it(resources: Resources) -> None:
+    text = (
+        "سيطرت قوات الجيش على بلدة مسرابا بعد انسحاب مقاتلي الفصائل منها، "
+        "لتنجح بذلك في فصل مدينتي دوما وحرستا عن القطاع الأوسط."
+    )
+    withdrawals = [m for m in mentions(text, resources) if m.kind == "withdrawal"]
+    assert [m.location.place.name_ar for m in withdrawals if m.location] == ["مسرابا"]
+
+
+def test_parts_of_a_second_town_are_in_the_list(resources: Resources) -> None:
+    text = "سيطرت قوات الجيش مساء أمس على بلدة مسرابا وأجزاء من مديرا في الغوطة الشرقية."
+    places = sorted(
+        m.location.place.name_ar for m in mentions(text, resources) if m.kind == "territory_change" and m.location
+    )
+    assert places == ["مديرا", "مسرابا"]
+
+
+def test_the_advance_already_told_is_not_a_new_capture(resources: Resources) -> None:
+    text = (
+        "سيطرت قوات الجيش مساء أمس على بلدة مسرابا في الغوطة الشرقية. "
+        "وترافق التقدم مع حملة جوية عنيفة شنتها الطائرات الحربية على مدينتي دوما وحرستا."
+    )
+    ms = mentions(text, resources)
+    captured = sorted(m.location.place.name_ar for m in ms if m.kind == "territory_change" and m.location)
+    assert captured == ["مسرابا"]
+    assert sorted(m.location.place.name_ar for m in ms if m.kind == "air_strike" and m.location) == ["حرستا", "دوما"]
+
+
+def test_avoiding_a_siege_is_not_a_siege(resources: Resources) -> None:
+    text = "وقال الناطق باسم فيلق الرحمن إن مقاتليه أعادوا التموضع في بلدة مديرا لتجنب الحصار."
+    assert "movement_restriction" not in kinds(mentions(text, resources))

@@ -345,6 +345,8 @@ class ArgumentFinder:
         if kind not in PEOPLE_KINDS and kind != "displacement":
             settled = [p for p in places if not self._people_whence(trig, p)]
             places = settled or places
+        if self._refers_back(trig, sent):
+            places = [p for p in places if p.span.end <= trig.span.start] or places
         if kind in self.rules.places.list_kinds:
             listed = []
             for group in self.place_groups(places):
@@ -391,6 +393,13 @@ class ArgumentFinder:
             return d + {1: 0, 2: 25, 3: 90}.get(p.precision, 90) + role + country
 
         return [min(places, key=score)]
+
+    def _refers_back(self, trig: TriggerSpan, sent: Sentence) -> bool:
+        """ "بعد انسحاب مقاتلي الفصائل منها": the trigger's place was named before it."""
+        i = self.tok_index(trig.span.end)
+        stop = min(i + 3, self.tok_index(sent.end))
+        words = self.rules.places.back_references
+        return any(self.tokens.words[k] in words for k in range(i, stop))
 
     def inherited_place(self, sent: Sentence) -> PlaceSpan | None:
         """The most precise place of the nearest earlier sentence (two back at most)."""
