@@ -449,3 +449,17 @@ def test_the_advance_already_told_is_not_a_new_capture(resources: Resources) -> 
 def test_avoiding_a_siege_is_not_a_siege(resources: Resources) -> None:
     text = "وقال الناطق باسم فيلق الرحمن إن مقاتليه أعادوا التموضع في بلدة مديرا لتجنب الحصار."
     assert "movement_restriction" not in kinds(mentions(text, resources))
+
+
+def test_an_attack_named_as_the_cause_joins_its_sentence_report(resources: Resources) -> None:
+    text = "ونزح نحو مليون شخص من ريف إدلب جراء الهجوم الذي شنته قوات النظام."
+    assert kinds(mentions(text, resources)) == ["displacement"]
+
+
+def test_a_capital_speaking_for_its_government_is_not_inherited(resources: Resources) -> None:
+    text = (
+        "ويقول محللون إن الاتفاق هش، في ظل تمسك دمشق باستعادة كامل محافظة إدلب. "
+        "ونزح نحو مليون شخص منذ كانون الأول الماضي، وفق الأمم المتحدة."
+    )
+    ms = [m for m in mentions(text, resources) if m.kind == "displacement"]
+    assert [m.location.place.name_ar for m in ms if m.location] == ["إدلب"]

@@ -411,7 +411,9 @@ class ArgumentFinder:
             cands = [
                 p
                 for p in self.article.places
-                if in_sentence(p.span.start, prev) and p.role not in NOT_EVENT_PLACE
+                if in_sentence(p.span.start, prev)
+                and p.role not in NOT_EVENT_PLACE
+                and not self.speaks(p, prev)  # "في ظل تمسك دمشق باستعادة إدلب"
             ]
             if cands:
                 return min(cands, key=lambda p: (p.precision, -p.span.start))

@@ -283,7 +283,10 @@ class EventDetector:
         drafts = sorted(drafts, key=lambda x: (x.trigger.generic, x.sentence.heading))
         for d in drafts:
             if d.trigger.generic or d.sentence.heading:
-                host = self._host_for(kept, d)
+                cause = finder.preceded_by(
+                    d.trigger.span.start, self.rules.cause_words, 2, d.sentence
+                )
+                host = self._host_for(kept, d, cause)
                 if host is not None:
                     self._absorb(host, d)
                     continue
@@ -374,7 +377,7 @@ class EventDetector:
         kept.sort(key=lambda k: k.trigger.span.start)
         return kept
 
-    def _host_for(self, kept: list[Draft], d: Draft) -> Draft | None:
+    def _host_for(self, kept: list[Draft], d: Draft, cause: bool = False) -> Draft | None:
         """Where a generic trigger or a headline belongs: the nearest draft that a specific
         word of the body found (any violent kind for a generic word, the same kind for a
         headline)."""
@@ -391,6 +394,10 @@ class EventDetector:
                     or (self._dates_agree(k, d) and abs(k.sentence.index - d.sentence.index) <= 2)
                 )
             ]
+            if not cands and cause:
+                # "ونزح نحو مليون شخص جراء الهجوم الذي شنته قوات النظام": the attack named
+                # as the cause of its sentence's report
+                cands = [k for k in kept if k.sentence is d.sentence and not k.trigger.generic]
         else:
             cands = [k for k in kept if k.kind == d.kind and self._dates_agree(k, d)]
         cands = [k for k in cands if not k.sentence.heading]

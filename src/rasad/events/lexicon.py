@@ -203,6 +203,7 @@ class EventRules:
     result_words: frozenset[str]
     exposure_words: frozenset[str]
     exposure_window: int
+    cause_words: frozenset[str]
     continuation: tuple[tuple[str, ...], ...]
     continuation_firsts: frozenset[str]
     metonymy_verbs: frozenset[str]
@@ -267,6 +268,7 @@ class EventRules:
             result_words=norm_set(non_event.get("result_words", [])),
             exposure_words=norm_set(non_event.get("exposure_words", [])),
             exposure_window=int(non_event.get("exposure_window", 10)),
+            cause_words=norm_set(data.get("cause_words", [])),
             continuation=tuple(_words(normalizer, w) for w in data.get("continuation", [])),
             metonymy_verbs=norm_set(data.get("metonymy_verbs", [])),
             metonymy_places=norm_set(data.get("metonymy_places", [])),
