@@ -463,3 +463,20 @@ def test_a_capital_speaking_for_its_government_is_not_inherited(resources: Resou
     )
     ms = [m for m in mentions(text, resources) if m.kind == "displacement"]
     assert [m.location.place.name_ar for m in ms if m.location] == ["إدلب"]
+
+
+def test_the_ends_of_a_road_are_not_where_it_happened(resources: Resources) -> None:
+    text = (
+        "ألقت قوى الأمن الداخلي القبض على خلية من ثلاثة أشخاص كانت تزرع عبوة ناسفة "
+        "على طريق الرقة – الطبقة قرب بلدة المنصورة."
+    )
+    arrests = [m for m in mentions(text, resources) if m.kind == "arrest"]
+    assert [m.location.place.name_ar for m in arrests if m.location] == ["المنصورة"]
+
+
+def test_defectors_far_from_their_surrender_in_the_sentence(resources: Resources) -> None:
+    text = (
+        'انشق 7 عناصر من تنظيم "ي ب ك/بي كا كا" الإرهابي في منطقة منبج بريف حلب الشرقي، '
+        "وسلموا أنفسهم للجيش الوطني السوري، اليوم الجمعة."
+    )
+    assert kinds(mentions(text, resources)) == ["defection"]

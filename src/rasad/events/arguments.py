@@ -350,6 +350,8 @@ class ArgumentFinder:
         if kind in self.rules.places.list_kinds:
             listed = []
             for group in self.place_groups(places):
+                if self._road_end(group[0], sent):
+                    continue
                 precise = [p for p in group if p.precision < 3] or [
                     p for p in group if p.place.feature_type == "governorate"
                 ]
@@ -380,6 +382,10 @@ class ArgumentFinder:
             if listed:
                 return min(listed, key=lambda x: x[0])[1]
 
+        road_ends = {
+            p for group in self.place_groups(places) if self._road_end(group[0], sent) for p in group
+        }
+
         def score(p: PlaceSpan) -> float:
             d = (
                 p.span.start - trig.span.end
@@ -390,9 +396,17 @@ class ArgumentFinder:
             # the victim's home village ("إعدام شاب من أبناء السوسة") locates people-centred
             # events; for others where people come from is a poor guess
             role = (20 if kind in PEOPLE_KINDS else 80) if p.role else 0
-            return d + {1: 0, 2: 25, 3: 90}.get(p.precision, 90) + role + country
+            road = 60 if p in road_ends else 0
+            return d + {1: 0, 2: 25, 3: 90}.get(p.precision, 90) + role + country + road
+
 
         return [min(places, key=score)]
+
+    def _road_end(self, place: PlaceSpan, sent: Sentence) -> bool:
+        """ "على طريق الرقة – الطبقة", "الطريق الواصل بين القامشلي وعامودا"."""
+        floor = self.sentence_token_floor(sent)
+        before = self.words_before(place.span.start, 3, floor)
+        return any(c in self.rules.places.road_words for cands in before for c in cands)
 
     def _refers_back(self, trig: TriggerSpan, sent: Sentence) -> bool:
         """ "بعد انسحاب مقاتلي الفصائل منها": the trigger's place was named before it."""

@@ -158,6 +158,7 @@ class PlaceRules:
     region_only_min_weight: float
     list_continuation: frozenset[str]
     back_references: frozenset[str] = frozenset()
+    road_words: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True, frozen=True)
@@ -263,6 +264,7 @@ class EventRules:
                 region_only_min_weight=float(data["places"].get("region_only_min_weight", 0.0)),
                 list_continuation=norm_set(data["places"].get("list_continuation", [])),
                 back_references=norm_set(data["places"].get("back_references", [])),
+                road_words=norm_set(data["places"].get("road_words", [])),
             ),
             purpose_prefix=normalizer.text(str(non_event.get("purpose_prefix", ""))),
             result_words=norm_set(non_event.get("result_words", [])),
