@@ -480,3 +480,17 @@ def test_defectors_far_from_their_surrender_in_the_sentence(resources: Resources
         "وسلموا أنفسهم للجيش الوطني السوري، اليوم الجمعة."
     )
     assert kinds(mentions(text, resources)) == ["defection"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # narrative: the imperfect after "قبل أن" tells what happened
+        ("سيطر الجيش على حي هنانو مساء أمس، قبل أن تتقدم القوات صباح اليوم وتسيطر على حي الحيدرية.", 2),
+        # states: who holds a place
+        ("وقصفت الطائرات المناطق التي تسيطر عليها الفصائل قبل يومين في ريف حلب.", 0),
+        ("ولا تزال الفصائل تسيطر على حي الحيدرية قبل بدء المفاوضات.", 0),
+    ],
+)
+def test_the_imperfect_after_qabl_an_is_narrative(resources: Resources, text: str, expected: int) -> None:
+    assert kinds(mentions(text, resources)).count("territory_change") == expected
