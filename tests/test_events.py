@@ -494,3 +494,12 @@ def test_defectors_far_from_their_surrender_in_the_sentence(resources: Resources
 )
 def test_the_imperfect_after_qabl_an_is_narrative(resources: Resources, text: str, expected: int) -> None:
     assert kinds(mentions(text, resources)).count("territory_change") == expected
+
+
+def test_a_pluperfect_clause_after_a_comma_is_background(resources: Resources) -> None:
+    text = (
+        "ويسود الهدوء بلدة تلبيسة منذ الصباح، وكانت القوات قد اقتحمت البلدة "
+        "في تشرين الأول الماضي بعد حصار دام أياما."
+    )
+    ms = mentions(text, resources, published=dt.date(2012, 3, 1))
+    assert ms and kinds(ms) == []

@@ -137,12 +137,16 @@ class ArgumentFinder:
                     return True
         return self.is_purpose(trig, before, sent)
 
+    def clause_start(self, trig: TriggerSpan, sent: Sentence) -> int:
+        """Where the trigger's clause starts: after the last comma before it in its sentence."""
+        text = self.article.text
+        comma = max(text.rfind(c, sent.start, trig.span.start) for c in "،,")
+        return comma + 1 if comma >= 0 else sent.start
+
     def is_tally(self, trig: TriggerSpan, sent: Sentence) -> bool:
         """ "وهذه ثالث ضربة تطال ريف القامشلي", "وهي النقطة التاسعة التي تقيمها": the clause
         counts earlier happenings."""
-        text = self.article.text
-        clause = max(text.rfind("،", sent.start, trig.span.start), text.rfind(",", sent.start, trig.span.start))
-        first = self.tok_index(clause + 1 if clause >= 0 else sent.start)
+        first = self.tok_index(self.clause_start(trig, sent))
         cands = self.tokens.candidates
         if first >= len(cands) or not any(c in self.rules.tally_openers for c in cands[first]):
             return False
@@ -690,15 +694,20 @@ class ArgumentFinder:
         r = self.rules
         if not r.pluperfect_auxiliaries or not r.pluperfect_particle:
             return False
-        first = self.sentence_token_floor(sent)
         at = self.tok_index(trig.span.start)
         cands = self.tokens.candidates
-        opening = range(first, min(first + 2, at))
-        if not any(c in r.pluperfect_auxiliaries for k in opening for c in cands[k]):
-            return False
-        particle = next(
-            (k for k in range(first + 1, at) if r.pluperfect_particle in cands[k]), None
-        )
+        # the sentence opens with it, or the trigger's own clause does ("وتشهد الرستن
+        # مواجهات، وكانت القوات قد اقتحمت المدينة في تشرين الأول الماضي")
+        openings = [self.sentence_token_floor(sent), self.tok_index(self.clause_start(trig, sent))]
+        particle = None
+        for first in openings:
+            opening = range(first, min(first + 2, at))
+            if any(c in r.pluperfect_auxiliaries for k in opening for c in cands[k]):
+                particle = next(
+                    (k for k in range(first + 1, at) if r.pluperfect_particle in cands[k]), None
+                )
+                if particle is not None:
+                    break
         if particle is None:
             return False
         if particle + 1 < len(cands) and any(c in r.speech_verbs for c in cands[particle + 1]):
