@@ -47,6 +47,9 @@ SY_BBOX = (32.3, 35.6, 37.4, 42.4)  # lat_min, lon_min, lat_max, lon_max
 FORMAL_PREFIXES = ("محافظة ", "منطقة ", "ناحية ", "مركز ", "مدينة ", "قضاء ")
 ARABIC_OK = re.compile(r"^[\u0621-\u064A0-9 ]+$")
 BOUNDARY_MAX_BYTES = 400_000
+# neighbourhood names that the press writes with the article (see Builder.definite)
+NISBA_ENDINGS = ("ية", "يه")
+DEFINITE_TITLES = ("شيخ",)
 
 GN_TYPES = {
     "PPLC": ("city", 100),
@@ -357,15 +360,28 @@ class Builder:
             out.append(e)
         return out
 
+    @staticmethod
+    def definite(name: str) -> list[str]:
+        """The name as the press writes it with the article: OCHA lists "حيدرية" and "شيخ
+        خضر" where news has "الحيدرية" and "الشيخ خضر". Only nisba names (-ية) and names
+        opening with a title noun get the variant, so common words stay out."""
+        first, _, rest = name.partition(" ")
+        if first.startswith("ال"):
+            return [name]
+        if first in DEFINITE_TITLES or (not rest and name.endswith(NISBA_ENDINGS)):
+            return [name, "ال" + name]
+        return [name]
+
     def neighbourhoods(self) -> list[Entry]:
         data = json.loads((self.geo / "aleppo_neighbourhoods_ocha.geojson").read_text("utf-8"))
         out: list[Entry] = []
         for feat in data["features"]:
             p = feat["properties"]
             names = self.dedupe(
-                n.strip()
+                v
                 for n in p["name_ar"].split("/")
                 if n.strip() and self.key(n) not in self.never
+                for v in self.definite(n.strip())
             )
             if not names:
                 continue
@@ -456,9 +472,10 @@ class Builder:
         # names claimed by a curated place are removed from the aliases of other entries
         claimed = {self.key(n) for c in kept for n in c.names_ar}
         for e in sources:
-            primary = self.key(e.name_ar)
+            # the primary name, with or without the article ("حيدرية"/"الحيدرية"), stays
+            primary = {self.key(v) for v in self.definite(e.name_ar)}
             e.names_ar = [
-                n for n in e.names_ar if self.key(n) == primary or self.key(n) not in claimed
+                n for n in e.names_ar if self.key(n) in primary or self.key(n) not in claimed
             ]
         everything = sources + kept
         for e in everything:

@@ -198,6 +198,9 @@ def test_common_word_names_need_a_cue_or_a_list(
         ("انفجار في حي المزة بدمشق", "المزة", "cur:mazzeh"),
         ("قتلى في سجن صيدنايا", "صيدنايا", "cur:saydnaya-prison"),
         ("دخل الجيش مدينة صيدنايا", "صيدنايا", "gn:164717"),
+        # OCHA writes "حيدرية", the press "الحيدرية"; a village near al-Mayadin shares the name
+        ("تقدمت القوات في حي الحيدرية شرقي مدينة حلب", "الحيدرية", "nb:N0122"),
+        ("قصف على قرية الحيدرية في بادية الميادين بريف دير الزور", "الحيدرية", "cur:haydariyah-mayadin"),
     ],
 )
 def test_homonyms(
