@@ -503,3 +503,18 @@ def test_a_pluperfect_clause_after_a_comma_is_background(resources: Resources) -
     )
     ms = mentions(text, resources, published=dt.date(2012, 3, 1))
     assert ms and kinds(ms) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a return home
+        "وبدأ عدد من الأهالي الذين غادروا حي الخالدية في حمص بالعودة إلى منازلهم.",
+        # a man leaving his house is not fighters leaving ground
+        "اغتال مسلحون مجهولون مساء الثلاثاء قياديا سابقا في الفصائل، أثناء خروجه من منزله في مدينة طفس بريف درعا.",
+        # a wish
+        "وأعيد فتح معبر مخيم الوافدين أمام المدنيين الراغبين بالخروج من الغوطة.",
+    ],
+)
+def test_returns_errands_and_wishes_are_no_movement(resources: Resources, text: str) -> None:
+    assert not {"displacement", "withdrawal"} & set(kinds(mentions(text, resources)))
