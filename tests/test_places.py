@@ -100,6 +100,14 @@ def test_origin_is_marked(rec: PlaceRecognizer, norm: Normalizer) -> None:
     assert only(rec, norm, "فر عناصر باتجاه محافظة الحسكة", "الحسكة").role == "destination"
 
 
+def test_a_place_joined_to_a_destination_is_a_destination(
+    rec: PlaceRecognizer, norm: Normalizer
+) -> None:
+    text = "وبدأ آلاف المهجرين رحلة جديدة باتجاه مدينتي الطبقة والرقة"
+    assert only(rec, norm, text, "الرقة").role == "destination"
+    assert only(rec, norm, "قصف على الطبقة والرقة", "الرقة").role == "place"
+
+
 # -- multi-word names, spellings ----------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "surface", "place_id"),

@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -433,6 +434,7 @@ class PlaceRecognizer:
             self._cues(norm_text, c)
             self._admit(c)
             cands.append(c)
+        _share_roles(norm_text, cands)
         # pass 1: context from the readings that need no context
         given: dict[int, list[GazEntry]] = {}
         for i, c in enumerate(cands):
@@ -571,6 +573,20 @@ class PlaceRecognizer:
             )
         spans.sort(key=lambda p: p.span.start)
         article.places = spans
+
+
+def _share_roles(text: str, cands: list[_Cand]) -> None:
+    """A place joined by "و" to a destination, source or origin shares its role ("باتجاه
+    مدينتي الطبقة والرقة": both are where the convoys went)."""
+    for prev, c in pairwise(cands):
+        if (
+            c.role == "place"
+            and prev.role != "place"
+            and c.type_cue is None
+            and c.prox_cue is None
+            and text[prev.end : c.start].strip() == "و"
+        ):
+            c.role, c.role_cue = prev.role, prev.role_cue
 
 
 def _own_word(c: _Cand, idx: int) -> bool:
