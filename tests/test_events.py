@@ -378,6 +378,9 @@ def test_no_clashes_recorded_is_not_a_clash(resources: Resources) -> None:
         "وعزز المنتخب النتيجة بهدف ثان في مدينة حمص قبل نهاية الشوط الأول، مستغلا انسحاب لاعبي الخصم إلى مناطقهم الدفاعية.",
         # speculation and analysis
         "ويتزامن ذلك مع الحديث عن قرب دخول قوات الجيش إلى مدينة منبج.",
+        # reactions and framing of what was told before
+        "ورحبت واشنطن وعواصم عربية بالاتفاق الموقع في دمشق.",
+        "وتعد ظاهرة التعفيش في مدينة حلب من أبرز الانتهاكات.",
     ],
 )
 def test_plans_tallies_and_metaphors_are_not_events(resources: Resources, text: str) -> None:
@@ -518,3 +521,8 @@ def test_a_pluperfect_clause_after_a_comma_is_background(resources: Resources) -
 )
 def test_returns_errands_and_wishes_are_no_movement(resources: Resources, text: str) -> None:
     assert not {"displacement", "withdrawal"} & set(kinds(mentions(text, resources)))
+
+
+def test_a_happening_after_yati_dhalika_is_still_news(resources: Resources) -> None:
+    text = "ويأتي ذلك بعد يوم واحد من إعدام التنظيم أربعة شبان في مدينة الطبقة."
+    assert kinds(mentions(text, resources)) == ["execution"]
