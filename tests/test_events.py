@@ -526,3 +526,8 @@ def test_returns_errands_and_wishes_are_no_movement(resources: Resources, text: 
 def test_a_happening_after_yati_dhalika_is_still_news(resources: Resources) -> None:
     text = "ويأتي ذلك بعد يوم واحد من إعدام التنظيم أربعة شبان في مدينة الطبقة."
     assert kinds(mentions(text, resources)) == ["execution"]
+
+
+def test_one_sentence_tells_one_agreement_whatever_its_two_dates(resources: Resources) -> None:
+    text = "بدأ اليوم تنفيذ الاتفاق الذي تم التوصل إليه أمس بين الحكومة والمسلحين في مدينة داريا."
+    assert kinds(mentions(text, resources)).count("agreement") == 1

@@ -422,7 +422,8 @@ class EventDetector:
             return False
         pa = a.place.place.id if a.place else None
         pb = b.place.place.id if b.place else None
-        return pa == pb and self._dates_agree(a, b)
+        # "بدأ اليوم تنفيذ الاتفاق الذي تم التوصل إليه أمس": one sentence, one agreement
+        return pa == pb and (self._dates_agree(a, b) or a.sentence is b.sentence)
 
     @staticmethod
     def _absorb(host: Draft, other: Draft) -> None:
