@@ -531,3 +531,29 @@ def test_a_happening_after_yati_dhalika_is_still_news(resources: Resources) -> N
 def test_one_sentence_tells_one_agreement_whatever_its_two_dates(resources: Resources) -> None:
     text = "بدأ اليوم تنفيذ الاتفاق الذي تم التوصل إليه أمس بين الحكومة والمسلحين في مدينة داريا."
     assert kinds(mentions(text, resources)).count("agreement") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("نصب مسلحون كمائن لدوريات الأمن العام على طريق في ريف جبلة.", "armed_clash"),
+        ("حيد الجيش الوطني السوري 5 إرهابيين حاولوا التسلل إلى محيط مدينة تل أبيض.", "armed_clash"),
+        ("واقتادت الميليشيا الجنود إلى بلدة القصير حيث قامت بتصفيتهم ميدانيا.", "execution"),
+        ("أحبطت وحدات حرس الحدود محاولة تهريب شحنة أسلحة عبر معبر في منطقة القصير.", "weapons_disrupted"),
+        ("عثر صباح اليوم على جثة لاجئ مقتولا داخل مخيم الهول.", "attack_on_civilians"),
+        ("وتعرضت قافلة للمهجرين لهجوم من قبل المسلحين قرب بلدة دير حافر.", "attack_on_civilians"),
+    ],
+)
+def test_more_ways_to_say_it(resources: Resources, text: str, kind: str) -> None:
+    assert kinds(mentions(text, resources)) == [kind]
+
+
+def test_a_body_found_counts_one_killed(resources: Resources) -> None:
+    ms = mentions("عثر صباح اليوم على جثة لاجئ مقتولا داخل مخيم الهول.", resources)
+    assert [m.counts["killed"].value for m in ms if "killed" in m.counts] == [1]
+
+
+def test_the_subject_may_stand_between_the_verb_and_its_count(resources: Resources) -> None:
+    text = "وقتلت قوات الجيش العربي السوري 12 مدنيا في قصف على بلدة كفرنبل بريف إدلب."
+    counts = [m.counts for m in mentions(text, resources) if m.kind == "shelling"]
+    assert counts and counts[0]["killed"].value == 12

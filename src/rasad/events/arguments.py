@@ -569,11 +569,25 @@ class ArgumentFinder:
             key = c.nouns[num.noun]
             return key if key in c.accepts.get(kind, ()) else None
         floor = self.sentence_token_floor(sent)
-        for cands in reversed(self.words_before(num.span.start, 3, floor)):
-            for cand in cands:
-                if cand in c.cues:
-                    key = c.cues[cand]
-                    return key if key in c.accepts.get(kind, ()) else None
+        # the verb's subject may stand between it and the number ("حيّد الجيش الوطني السوري
+        # 5 إرهابيين", "قتلت قوات النظام 12 مدنياً")
+        subject = next(
+            (
+                a
+                for a in self.article.actors
+                if in_sentence(a.span.start, sent) and 0 <= num.span.start - a.span.end <= 2
+            ),
+            None,
+        )
+        windows = [self.words_before(num.span.start, 3, floor)]
+        if subject is not None:
+            windows.append(self.words_before(subject.span.start, 2, floor))
+        for window in windows:
+            for cands in reversed(window):
+                for cand in cands:
+                    if cand in c.cues:
+                        key = c.cues[cand]
+                        return key if key in c.accepts.get(kind, ()) else None
         after_key = self._cue_after(num, sent)
         if after_key is not None:
             # "15 مدنياً قُتلوا", "10 أشخاص أصيبوا"
