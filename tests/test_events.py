@@ -565,3 +565,15 @@ def test_the_subject_may_stand_between_the_verb_and_its_count(resources: Resourc
     text = "وقتلت قوات الجيش العربي السوري 12 مدنيا في قصف على بلدة كفرنبل بريف إدلب."
     counts = [m.counts for m in mentions(text, resources) if m.kind == "shelling"]
     assert counts and counts[0]["killed"].value == 12
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "شنت الطائرات الحربية غارات على بلدتي كفرنبل وحاس، إضافة إلى محيط مدينة جسر الشغور.",
+        "شنت الطائرات الحربية غارات على بلدتي كفرنبل وحاس بريف إدلب الجنوبي، إضافة إلى محيط مدينة جسر الشغور.",
+    ],
+)
+def test_a_list_goes_on_after_its_region_and_idafa_ila(resources: Resources, text: str) -> None:
+    places = sorted(m.location.place.name_ar for m in mentions(text, resources) if m.location)
+    assert places == ["جسر الشغور", "حاس", "كفر نبل"]

@@ -323,12 +323,17 @@ class ArgumentFinder:
                     for k in range(lo, hi)
                     if not any(a <= self._tok_orig[k] < b for a, b in bracketed)
                 ]
+                # the feature word of the place's own name ("جسر" of "جسر الشغور") is no gap
+                cue_words = set(p.cue.split()) & set(p.place.name_ar.split()) if p.cue else set()
+                while gap and any(x in cue_words for x in gap[-1]):
+                    gap.pop()
                 if hi < len(self.tokens.words) and self._tok_orig[hi] < p.span.start:
                     # a clitic glued to the place name ("وبني زيد"): the clitic is the connector
                     gap.append([self.tokens.words[hi][: p.span.start - self._tok_orig[hi]]])
-                if len(gap) <= 5 and all(
-                    any(x in conn or x.isdigit() for x in cands) for cands in gap
-                ):
+                # the region of a list ("بلدتي كفرنبل وحاس بريف إدلب الجنوبي، إضافة إلى ...")
+                # stands in it: it is dropped later as not precise
+                regional = p.precision >= 3 and all(any(x in ("ب", "في") for x in g) for g in gap)
+                if len(gap) <= 5 and (regional or _all_connectors(gap, conn)):
                     groups[-1].append(p)
                     continue
             groups.append([p])
@@ -739,3 +744,19 @@ class ArgumentFinder:
             if any(tuple(words[k : k + n]) == phrase for k in range(len(words) - n + 1)):
                 return True
         return False
+
+
+def _all_connectors(gap: list[list[str]], conn: frozenset[str] | set[str]) -> bool:
+    """Every word between two places is a list connector, a number, or part of a two-word
+    connector ("إضافة إلى محيط مدينة جسر الشغور")."""
+    k = 0
+    while k < len(gap):
+        if k + 1 < len(gap) and any(
+            f"{a} {b}" in conn for a in gap[k] for b in gap[k + 1]
+        ):
+            k += 2
+            continue
+        if not any(x in conn or x.isdigit() for x in gap[k]):
+            return False
+        k += 1
+    return True
