@@ -577,3 +577,11 @@ def test_the_subject_may_stand_between_the_verb_and_its_count(resources: Resourc
 def test_a_list_goes_on_after_its_region_and_idafa_ila(resources: Resources, text: str) -> None:
     places = sorted(m.location.place.name_ar for m in mentions(text, resources) if m.location)
     assert places == ["جسر الشغور", "حاس", "كفر نبل"]
+
+
+def test_the_site_of_the_strike_is_not_a_second_strike(resources: Resources) -> None:
+    text = (
+        "قتل عنصران بغارة لطائرة مسيرة تركية على سيارة في حي الهلالية بمدينة القامشلي. "
+        "وأفاد مراسلنا بأن الهجوم أسفر أيضا عن إصابة مواطن قرب مكان الاستهداف."
+    )
+    assert kinds(mentions(text, resources)) == ["air_strike"]

@@ -119,6 +119,8 @@ class ArgumentFinder:
         before = self.words_before(trig.span.start, self.rules.non_event_window, floor)
         if any(c in self.rules.non_event_words for cands in before for c in cands):
             return True
+        if before and any(c in self.rules.site_words for c in before[-1]):
+            return True  # "قرب مكان الاستهداف": the site of what was told
         wide = self.words_before(trig.span.start, self.rules.non_event_wide_window, floor)
         if any(c in self.rules.non_event_wide for cands in wide for c in cands):
             return True

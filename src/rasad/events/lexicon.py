@@ -186,6 +186,7 @@ class EventRules:
     non_event_wide: frozenset[str]
     non_event_wide_window: int
     non_event_after: frozenset[str]
+    site_words: frozenset[str]
     question_marks: tuple[str, ...]
     history_years: int
     habitual_openers: frozenset[str]
@@ -232,6 +233,7 @@ class EventRules:
             non_event_wide=norm_set(non_event.get("before_wide", [])),
             non_event_wide_window=int(non_event.get("wide_window", 12)),
             non_event_after=norm_set(non_event.get("after", [])),
+            site_words=norm_set(non_event.get("site_words", [])),
             question_marks=tuple(non_event.get("question_marks", ["؟", "?"])),
             history_years=int(history.get("years_before", 1)),
             habitual_openers=norm_set(non_event.get("habitual_openers", [])),
