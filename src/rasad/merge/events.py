@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -351,6 +352,40 @@ class _Item:
 
 
 @dataclasses.dataclass(slots=True)
+class _PlaceIndex:
+    """Where the reports of one kind block and governorate are: regions, sub-districts and
+    grid cells at least ``km`` wide (so a place's neighbours within ``km`` lie in the 3x3
+    cells around it)."""
+
+    km: float
+    regions: set[int] = dataclasses.field(default_factory=set)
+    by_admin3: dict[tuple[str | None, str], set[int]] = dataclasses.field(default_factory=dict)
+    grid: dict[tuple[int, int], set[int]] = dataclasses.field(default_factory=dict)
+
+    def near(self, it: _Item) -> set[int]:
+        """The reports whose place could match ``it``'s (a place that is not a region):
+        regions (they may contain it), its sub-district, and anything within ``km``. A
+        superset of what ``Matcher._places`` accepts, so bounding a coarse-dated report's
+        comparisons this way changes no event."""
+        assert it.m.location is not None
+        p = it.m.location.place
+        found = set(self.regions)
+        if p.admin3:
+            found |= self.by_admin3.get((p.admin1, p.admin3), set())
+        cy, cx = self.cell(p.lat, p.lon)
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                found |= self.grid.get((cy + dy, cx + dx), set())
+        return found
+
+    def cell(self, lat: float, lon: float) -> tuple[int, int]:
+        # degrees of longitude shrink towards the pole: size cells for latitude 60°
+        dlat = max(self.km, 1.0) / 111.0
+        dlon = max(self.km, 1.0) / (111.0 * math.cos(math.radians(60.0)))
+        return (math.floor(lat / dlat), math.floor(lon / dlon))
+
+
+@dataclasses.dataclass(slots=True)
 class _Cluster:
     members: list[int]
     sigs: dict[str, set[tuple[str, str, str]]]  # article id -> (kind, place, date) of its mentions
@@ -423,6 +458,7 @@ class EventMerger:
             members.sort(key=lambda i: (items[i].day or 0, i))
             days = [items[i].day or 0 for i in members]
             sweep = max((items[i].window for i in members if items[i].window <= short), default=0)
+            index: _PlaceIndex | None = None
             for a, i in enumerate(members):
                 wi = items[i].window
                 if wi <= short:  # forward over the neighbours with short windows
@@ -432,17 +468,40 @@ class EventMerger:
                         j = members[b]
                         if items[j].window <= short:
                             yield (min(i, j), max(i, j))
-                else:  # a coarse date: everything inside its window
+                else:  # a coarse date: everything inside its window that could be near
                     lo = bisect_left(days, days[a] - wi)
                     hi = bisect_right(days, days[a] + wi)
-                    for j in members[lo:hi]:
-                        if j != i:
+                    near = None
+                    if not self._is_region(items[i]):
+                        index = index or self._place_index(items, members)
+                        near = index.near(items[i])
+                    for b in range(lo, hi):
+                        j = members[b]
+                        if j != i and (near is None or j in near):
                             yield (min(i, j), max(i, j))
         for members in loose.values():  # undated or unplaced: only within the story
             for a, i in enumerate(members):
                 for j in members[a + 1 :]:
                     if not (items[i].anchored and items[j].anchored):
                         yield (i, j)
+
+    def _is_region(self, it: _Item) -> bool:
+        return it.m.location is not None and self.matcher.region(it.m.location)
+
+    def _place_index(self, items: list[_Item], members: list[int]) -> _PlaceIndex:
+        index = _PlaceIndex(max(self.config.events.near_km.values(), default=0.0))
+        for j in members:
+            it = items[j]
+            loc = it.m.location
+            assert loc is not None
+            if self._is_region(it):
+                index.regions.add(j)
+                continue
+            p = loc.place
+            if p.admin3:
+                index.by_admin3.setdefault((p.admin1, p.admin3), set()).add(j)
+            index.grid.setdefault(index.cell(p.lat, p.lon), set()).add(j)
+        return index
 
     def _cluster(self, items: list[_Item]) -> list[list[int]]:
         scored: list[tuple[float, int, int]] = []
