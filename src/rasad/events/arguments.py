@@ -80,6 +80,7 @@ class ArgumentFinder:
         offsets = article.norm_offsets
         # original start of every token, to relate original spans to token indices
         self._tok_orig = [offsets[s] for s, _ in tokens.spans]
+        self._other_domain: dict[int, bool] = {}  # sentence index -> in another domain
 
     # -- token helpers ------------------------------------------------------------------------
     def tok_index(self, orig_offset: int) -> int:
@@ -157,14 +158,15 @@ class ArgumentFinder:
 
     def other_domain(self, sent: Sentence) -> bool:
         """ "قبل نهاية الشوط الأول … انسحاب لاعبي ميانمار": sport, not war."""
-        words = self.rules.other_domain
-        lo, hi = self.tok_index(sent.start), self.tok_index(sent.end)
-        if any(c in words for k in range(lo, hi) for c in self.tokens.candidates[k]):
-            return True
-        flat = [self.tokens.candidates[k][0] for k in range(lo, hi)]
-        return any(
-            " ".join(flat[k : k + 2]) in words for k in range(len(flat) - 1)
-        )
+        known = self._other_domain.get(sent.index)
+        if known is None:
+            words = self.rules.other_domain
+            lo, hi = self.tok_index(sent.start), self.tok_index(sent.end)
+            flat = [self.tokens.candidates[k][0] for k in range(lo, hi)]
+            known = self._other_domain[sent.index] = any(
+                c in words for k in range(lo, hi) for c in self.tokens.candidates[k]
+            ) or any(" ".join(flat[k : k + 2]) in words for k in range(len(flat) - 1))
+        return known
 
     def is_purpose(self, trig: TriggerSpan, before: list[list[str]], sent: Sentence) -> bool:
         """ "لمواجهة أي تهديد", "للانشقاق": a purpose, not a happening (but "أدت لمقتل" is)."""
@@ -358,9 +360,10 @@ class ArgumentFinder:
             places = settled or places
         if self._refers_back(trig, sent):
             places = [p for p in places if p.span.end <= trig.span.start] or places
+        groups = self.place_groups(places)
         if kind in self.rules.places.list_kinds:
             listed = []
-            for group in self.place_groups(places):
+            for group in groups:
                 if self._road_end(group[0], sent):
                     continue
                 precise = [p for p in group if p.precision < 3] or [
@@ -393,9 +396,7 @@ class ArgumentFinder:
             if listed:
                 return min(listed, key=lambda x: x[0])[1]
 
-        road_ends = {
-            p for group in self.place_groups(places) if self._road_end(group[0], sent) for p in group
-        }
+        road_ends = {p for group in groups if self._road_end(group[0], sent) for p in group}
 
         def score(p: PlaceSpan) -> float:
             d = (
