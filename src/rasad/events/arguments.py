@@ -108,12 +108,13 @@ class ArgumentFinder:
         if text.endswith(self.rules.question_marks):
             return True
         first = self.sentence_token_floor(sent)
-        if (
-            first < len(self.tokens.candidates)
-            and any(c in self.rules.habitual_openers for c in self.tokens.candidates[first])
-            and not any(ch in self.article.text[sent.start : trig.span.start] for ch in "،,")
+        opening = self.tokens.candidates[first : min(first + 2, self.tok_index(trig.span.start))]
+        if any(c in self.rules.habitual_openers for cands in opening for c in cands) and not any(
+            ch in self.article.text[sent.start : trig.span.start] for ch in "،,"
         ):
-            return True  # "وتشهد الرستن منذ أشهر مواجهات متكررة": a lasting state
+            # "وتشهد الرستن منذ أشهر مواجهات متكررة", "هذا وتشهد المناطق المحررة عمليات
+            # اغتيال": a lasting state
+            return True
         if self.is_tally(trig, sent) or self.other_domain(sent):
             return True
         floor = self.sentence_token_floor(sent)
