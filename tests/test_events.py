@@ -588,3 +588,12 @@ def test_the_site_of_the_strike_is_not_a_second_strike(resources: Resources) -> 
         "وأفاد مراسلنا بأن الهجوم أسفر أيضا عن إصابة مواطن قرب مكان الاستهداف."
     )
     assert kinds(mentions(text, resources)) == ["air_strike"]
+
+
+def test_a_list_goes_on_past_a_name_the_gazetteer_lacks(resources: Resources) -> None:
+    text = (
+        'وقصفت قوات النظام بلدات "ترملا، ومعرة حرمة، وكفرزوزو، والشيخ مصطفى، وكفرسجنة" '
+        "بريف إدلب الجنوبي."
+    )
+    places = {m.location.place.name_ar for m in mentions(text, resources) if m.location}
+    assert {"ترملا", "معرة حرمة", "الشيخ مصطفى", "كفرسجنة"} <= places

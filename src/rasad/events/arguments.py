@@ -338,7 +338,11 @@ class ArgumentFinder:
                 # the region of a list ("بلدتي كفرنبل وحاس بريف إدلب الجنوبي، إضافة إلى ...")
                 # stands in it: it is dropped later as not precise
                 regional = p.precision >= 3 and all(any(x in ("ب", "في") for x in g) for g in gap)
-                if len(gap) <= 5 and (regional or _all_connectors(gap, conn)):
+                # an unknown name standing as a list item of its own ("، وكفرومة، ")
+                between = self.article.text[prev.span.end : p.span.start]
+                unknown = [g for g in gap if not any(x in conn or x.isdigit() for x in g)]
+                item = len(unknown) <= 1 and sum(between.count(c) for c in "،,") >= 2
+                if len(gap) <= 5 and (regional or item or _all_connectors(gap, conn)):
                     groups[-1].append(p)
                     continue
             groups.append([p])
