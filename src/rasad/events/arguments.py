@@ -117,7 +117,7 @@ class ArgumentFinder:
             return True
         if self.is_tally(trig, sent) or self.other_domain(sent):
             return True
-        floor = self.sentence_token_floor(sent)
+        floor = first
         before = self.words_before(trig.span.start, self.rules.non_event_window, floor)
         if any(c in self.rules.non_event_words for cands in before for c in cands):
             return True
@@ -415,7 +415,6 @@ class ArgumentFinder:
             role = (20 if kind in PEOPLE_KINDS else 80) if p.role else 0
             road = 60 if p in road_ends else 0
             return d + {1: 0, 2: 25, 3: 90}.get(p.precision, 90) + role + country + road
-
 
         return [min(places, key=score)]
 
