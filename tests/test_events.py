@@ -597,3 +597,13 @@ def test_a_list_goes_on_past_a_name_the_gazetteer_lacks(resources: Resources) ->
     )
     places = {m.location.place.name_ar for m in mentions(text, resources) if m.location}
     assert {"ترملا", "معرة حرمة", "الشيخ مصطفى", "كفرسجنة"} <= places
+
+
+def test_the_place_named_with_its_type_word_is_meant(resources: Resources) -> None:
+    text = "انفجرت عبوة ناسفة مساء أمس في سيارة قيادي في درعا في مدينة بصرى الشام بريف درعا الشرقي."
+    ms = [m for m in mentions(text, resources) if m.kind == "explosive_device"]
+    assert [m.location.place.name_ar for m in ms if m.location] == ["بصرى"]
+    # "لمدينة حلب" owns the quarters: the quarter is where it happened
+    owner = "تقدم الجيش في الأحياء الشرقية لمدينة حلب، إذ أعلن السيطرة على حي مساكن هنانو."
+    tc = [m for m in mentions(owner, resources) if m.kind == "territory_change"]
+    assert [m.location.place.name_ar for m in tc if m.location] == ["هنانو"]

@@ -402,6 +402,7 @@ class ArgumentFinder:
                 return min(listed, key=lambda x: x[0])[1]
 
         road_ends = {p for group in groups if self._road_end(group[0], sent) for p in group}
+        typed = {p for p in places if self._typed(p)}
 
         def score(p: PlaceSpan) -> float:
             d = (
@@ -414,9 +415,22 @@ class ArgumentFinder:
             # events; for others where people come from is a poor guess
             role = (20 if kind in PEOPLE_KINDS else 80) if p.role else 0
             road = 60 if p in road_ends else 0
-            return d + {1: 0, 2: 25, 3: 90}.get(p.precision, 90) + role + country + road
+            # "في درعا في مدينة بصرى الشام": the place its own type word names is meant
+            own_type = -20 if p in typed else 0
+            return d + {1: 0, 2: 25, 3: 90}.get(p.precision, 90) + role + country + road + own_type
 
         return [min(places, key=score)]
+
+    def _typed(self, place: PlaceSpan) -> bool:
+        """Named with its own type word ("في مدينة بصرى الشام"), not as the owner of
+        something ("الأحياء الشرقية لمدينة حلب")."""
+        if place.precision != 1 or not place.cue:
+            return False
+        word = place.cue.split()[-1]
+        if word not in self.rules.places.typed_words:
+            return False
+        i = self.tok_containing(place.span.start) - 1
+        return i >= 0 and not self.tokens.words[i].startswith(("ل" + word, "لل"))
 
     def _road_end(self, place: PlaceSpan, sent: Sentence) -> bool:
         """ "على طريق الرقة – الطبقة", "الطريق الواصل بين القامشلي وعامودا"."""
@@ -751,6 +765,7 @@ class ArgumentFinder:
             if any(tuple(words[k : k + n]) == phrase for k in range(len(words) - n + 1)):
                 return True
         return False
+
 
 
 def _all_connectors(gap: list[list[str]], conn: frozenset[str] | set[str]) -> bool:

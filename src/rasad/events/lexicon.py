@@ -159,6 +159,7 @@ class PlaceRules:
     list_continuation: frozenset[str]
     back_references: frozenset[str] = frozenset()
     road_words: frozenset[str] = frozenset()
+    typed_words: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True, frozen=True)
@@ -267,6 +268,7 @@ class EventRules:
                 list_continuation=norm_set(data["places"].get("list_continuation", [])),
                 back_references=norm_set(data["places"].get("back_references", [])),
                 road_words=norm_set(data["places"].get("road_words", [])),
+                typed_words=norm_set(data["places"].get("typed_words", [])),
             ),
             purpose_prefix=normalizer.text(str(non_event.get("purpose_prefix", ""))),
             result_words=norm_set(non_event.get("result_words", [])),
