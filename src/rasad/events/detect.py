@@ -11,9 +11,10 @@ import datetime as dt
 from collections.abc import Callable
 
 from rasad.events.acled import acled_pair, fatalities, notes
-from rasad.events.arguments import CROWD_INTER, ArgumentFinder, Draft, in_sentence
+from rasad.events.arguments import CROWD_INTER, ArgumentFinder, Draft
 from rasad.events.lexicon import EventRules, KindTable
 from rasad.events.opponents import complete_opponents
+from rasad.events.token_view import in_sentence
 from rasad.events.triggers import Tokens
 from rasad.geo import haversine_km
 from rasad.model import (
