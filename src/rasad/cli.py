@@ -94,23 +94,30 @@ def _progress(console: Console, show: bool) -> Progress:
     )
 
 
+def _report(console: Console, item: Article | Problem) -> bool:
+    """Print why an input was skipped, or the warnings of a kept article; whether it was kept."""
+    if isinstance(item, Problem):
+        console.print(f"[yellow]skipped[/yellow] {item.source}: {item.message}")
+        return False
+    for problem in item.problems:
+        console.print(f"[yellow]warning[/yellow] {problem.source}: {problem.message}")
+    return True
+
+
 def _articles(
-    inputs: list[str], settings: Settings, quiet: bool, stats: RunStats
+    inputs: list[str], resources: Resources, quiet: bool, stats: RunStats
 ) -> Iterator[Article]:
     """Run the pipeline, reporting skipped inputs and a progress bar on a terminal."""
     console = _console()
-    pipeline = Pipeline(Resources(settings))
+    pipeline = Pipeline(resources)
     show_bar = console.is_terminal and not quiet
     with _progress(console, show_bar) as progress:
         task = progress.add_task("extracting", total=None)
         for item in pipeline.run(inputs, stats):
-            if isinstance(item, Problem):
-                console.print(f"[yellow]skipped[/yellow] {item.source}: {item.message}")
-                continue
-            for problem in item.problems:
-                console.print(f"[yellow]warning[/yellow] {problem.source}: {problem.message}")
-            progress.advance(task)
-            yield item
+            if _report(console, item):
+                assert isinstance(item, Article)
+                progress.advance(task)
+                yield item
 
 
 def _summary(stats: RunStats, quiet: bool, extra: str = "") -> None:
@@ -134,7 +141,7 @@ def _write_jsonl(
     """Run the pipeline and write JSON lines made from each article."""
     stats = RunStats()
     with _output(output) as out:
-        for article in _articles(inputs, settings, quiet, stats):
+        for article in _articles(inputs, Resources(settings), quiet, stats):
             for row in rows(article):
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
     _summary(stats, quiet)
@@ -233,10 +240,11 @@ def events(
         _console().print("[red]error:[/red] give input files, or --db to read stored events")
         raise typer.Exit(2)
     stats = RunStats()
+    resources = Resources(settings)
     if inputs and dask:
         from rasad.scale.dask_runner import run_events
 
-        normalizer = Resources(settings).normalizer
+        normalizer = resources.normalizer
         docs = run_events(
             inputs,
             dask,
@@ -250,15 +258,13 @@ def events(
         if output is None and out_dir is not None:
             return
     elif inputs:
-        articles_ = list(_articles(inputs, settings, quiet, stats))
-        normalizer = Resources(settings).normalizer
+        articles_ = list(_articles(inputs, resources, quiet, stats))
         docs = [
             d
             for d in (event_json(e) for e in events_from_articles(articles_))
-            if matches(d, flt, normalizer.text)
+            if matches(d, flt, resources.normalizer.text)
         ]
     else:
-
         with _open_store(db) as store:
             docs = store.events(flt)
     if fmt is Format.parquet:
@@ -321,11 +327,7 @@ def ingest(
         task = progress.add_task("ingesting", total=None)
 
         def report(item: Article | Problem) -> None:
-            if isinstance(item, Problem):
-                console.print(f"[yellow]skipped[/yellow] {item.source}: {item.message}")
-            else:
-                for problem in item.problems:
-                    console.print(f"[yellow]warning[/yellow] {problem.source}: {problem.message}")
+            if _report(console, item):
                 progress.advance(task)
 
         summary = run_ingest(inputs, store, pipeline, stats, on_item=report)
