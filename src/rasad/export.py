@@ -4,8 +4,9 @@ Parquet."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
@@ -135,35 +136,30 @@ PARQUET_TYPES = {
 }
 
 
+# the Python value each Parquet type is made from
+_PARQUET_VALUE: dict[str, Callable[[Any], Any]] = {
+    "date32": lambda v: dt.date.fromisoformat(str(v)),
+    "int32": int,
+    "int64": int,
+    "float64": float,
+    "bool": bool,
+    "string": str,
+}
+
+
 def write_parquet(events: Iterable[dict[str, Any]], path: str | Path) -> int:
     """The CSV's columns as one Parquet file, typed (dates, numbers, booleans; empty cells
     are nulls). Needs pyarrow."""
-    import datetime as dt
-
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     rows = [acled_row(ev) for ev in events]
-    columns = [*ACLED_COLUMNS, *RASAD_COLUMNS]
     arrays = []
     fields = []
-    for col in columns:
+    for col in (*ACLED_COLUMNS, *RASAD_COLUMNS):
         kind = PARQUET_TYPES.get(col, "string")
-        values: list[Any] = []
-        for row in rows:
-            v = row.get(col, "")
-            if v == "" or v is None:
-                values.append(None)
-            elif kind == "date32":
-                values.append(dt.date.fromisoformat(str(v)))
-            elif kind in ("int32", "int64"):
-                values.append(int(v))
-            elif kind == "float64":
-                values.append(float(v))
-            elif kind == "bool":
-                values.append(bool(v))
-            else:
-                values.append(str(v))
+        convert = _PARQUET_VALUE[kind]
+        values = [None if row.get(col) in ("", None) else convert(row[col]) for row in rows]
         pa_type = getattr(pa, "bool_" if kind == "bool" else kind)()
         arrays.append(pa.array(values, type=pa_type))
         fields.append(pa.field(col, pa_type))
