@@ -13,8 +13,9 @@ import jsonschema
 import pytest
 
 from rasad.errors import DataFileError
+from rasad.geo import haversine_km as km
 from rasad.model import Place
-from rasad.recognize.gazetteer import Gazetteer, km
+from rasad.recognize.gazetteer import Gazetteer
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "src" / "rasad" / "data"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from rasad.geo import haversine_km as km
 from rasad.model import Article, Sentence
-from rasad.recognize.gazetteer import km
 from rasad.recognize.places import PlaceHit, PlaceRecognizer, describe
 from rasad.text.normalize import Normalizer
 

@@ -99,8 +99,6 @@ class GazEntry:
         )
 
 
-km = haversine_km  # great-circle distance in kilometres
-
 
 def fast_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Equirectangular distance: good to a few per cent at these distances, for scoring."""
@@ -293,7 +291,7 @@ class Gazetteer:
             subs = [e for e in subs if e.admin1_pcode == entry.admin1_pcode] or subs
         if not subs:
             return entry
-        near = min(subs, key=lambda e: (km(entry.lat, entry.lon, e.lat, e.lon), e.id))
+        near = min(subs, key=lambda e: (haversine_km(entry.lat, entry.lon, e.lat, e.lon), e.id))
         values = {f: getattr(entry, f) for f in GazEntry.__slots__}
         for f in (
             "admin1",
