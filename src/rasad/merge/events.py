@@ -36,6 +36,7 @@ from rasad.merge.claims import Claim, ViewBuilder, claims_of, figure_json, figur
 from rasad.merge.stories import StoryClusterer, StoryConfig
 from rasad.model import Actor, Article, Event, Location, Mention
 from rasad.recognize.actors import ActorDictionary
+from rasad.recognize.sides import root_of
 from rasad.serialize import mention_json
 
 
@@ -153,7 +154,7 @@ class Matcher:
     """
 
     def __init__(
-        self, config: EventConfig, families: Mapping[str, str], parents: Mapping[str, str | None]
+        self, config: EventConfig, families: Mapping[str, str], parents: Mapping[str, str]
     ) -> None:
         self.config = config
         self.families = dict(families)
@@ -187,10 +188,8 @@ class Matcher:
     def side(self, a: Actor) -> str:
         """The top of the actor's parent chain, through the equivalences."""
         eq = self.config.equivalent_actors
-        cur, parent, steps = a.id, a.parent, 0
-        while parent and steps < 10:
-            cur, parent, steps = parent, self.parents.get(parent), steps + 1
-        return eq.get(a.id) or eq.get(cur) or cur
+        top = root_of(self.parents, a.parent) if a.parent else a.id
+        return eq.get(a.id) or eq.get(top) or top
 
     def conflict(self, a: Actor | None, b: Actor | None) -> bool:
         if a is None or b is None or self.weak(a) or self.weak(b) or self.side(a) == self.side(b):
@@ -396,7 +395,7 @@ class _Cluster:
 class EventMerger:
     """Stories, then events. Build once per run (``load``), call on each batch."""
 
-    def __init__(self, config: MergeConfig, kinds: KindTable, parents: Mapping[str, str | None]):
+    def __init__(self, config: MergeConfig, kinds: KindTable, parents: Mapping[str, str]):
         self.config = config
         self.kinds = kinds
         families = {k: info.family for k, info in kinds.kinds.items()}

@@ -12,7 +12,18 @@ from collections.abc import Iterable, Mapping
 
 from rasad.model import Actor
 
-__all__ = ["Sides"]
+__all__ = ["Sides", "root_of"]
+
+
+def root_of(parent: Mapping[str, str], actor_id: str) -> str:
+    """The top organisation of an entry along ``parent`` (itself when it has no parent)."""
+    seen = {actor_id}
+    while actor_id in parent:
+        actor_id = parent[actor_id]
+        if actor_id in seen:  # a cycle in user data: stop where it closes
+            break
+        seen.add(actor_id)
+    return actor_id
 
 
 class Sides:
@@ -36,13 +47,7 @@ class Sides:
 
     def root(self, actor_id: str) -> str:
         """The top organisation of an entry (itself when it has no parent)."""
-        seen = {actor_id}
-        while actor_id in self._parent:
-            actor_id = self._parent[actor_id]
-            if actor_id in seen:  # a cycle in user data: stop where it closes
-                break
-            seen.add(actor_id)
-        return actor_id
+        return root_of(self._parent, actor_id)
 
     def camp(self, actor_id: str) -> str:
         """The alliance an entry belongs to, named by one of its members."""
