@@ -275,9 +275,7 @@ def _all_connectors(gap: list[list[str]], conn: frozenset[str] | set[str]) -> bo
     connector ("إضافة إلى محيط مدينة جسر الشغور")."""
     k = 0
     while k < len(gap):
-        if k + 1 < len(gap) and any(
-            f"{a} {b}" in conn for a in gap[k] for b in gap[k + 1]
-        ):
+        if k + 1 < len(gap) and any(f"{a} {b}" in conn for a in gap[k] for b in gap[k + 1]):
             k += 2
             continue
         if not any(x in conn or x.isdigit() for x in gap[k]):

@@ -330,8 +330,6 @@ def _find(parent: dict[str, str], x: str) -> str:
     return x
 
 
-
-
 @dataclasses.dataclass(slots=True)
 class _Item:
     """A mention with what merging needs to know about it."""

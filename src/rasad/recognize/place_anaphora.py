@@ -72,7 +72,9 @@ class PlaceAnaphora:
                 if " " not in w.strip()
             }
         except (KeyError, TypeError, ValueError) as exc:
-            raise DataFileError(f"place anaphors in place_cues.json are malformed: {exc!r}") from exc
+            raise DataFileError(
+                f"place anaphors in place_cues.json are malformed: {exc!r}"
+            ) from exc
         clitics = [c for c in clitics if c]
         alt = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True)) or "(?!)"
         bare = "|".join(re.escape(n[2:]) for n in nouns if n.startswith("ال")) or "(?!)"
@@ -122,7 +124,6 @@ class PlaceAnaphora:
             )
         return out
 
-
     def _antecedent(
         self, noun: str, before: int, ordered: Sequence[Antecedent]
     ) -> Antecedent | None:
@@ -139,4 +140,3 @@ class PlaceAnaphora:
             return named[-1]
         plain = [p for p in fits if p.role == "place"]
         return plain[-1] if plain else None
-
