@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from rasad.events.lexicon import EventRules
 from rasad.events.placing import PlaceFinder
-from rasad.events.token_view import in_sentence
+from rasad.events.token_view import has_phrase, in_sentence
 from rasad.events.triggers import Tokens
 from rasad.model import (
     ActorSpan,
@@ -73,21 +73,21 @@ class ArgumentFinder(PlaceFinder):
             return True
         first = self.sentence_token_floor(sent)
         opening = self.tokens.candidates[first : min(first + 2, self.tok_index(trig.span.start))]
-        if any(c in self.rules.habitual_openers for cands in opening for c in cands) and not any(
-            ch in self.article.text[sent.start : trig.span.start] for ch in "،,"
+        if (
+            any(c in self.rules.habitual_openers for cands in opening for c in cands)
+            and self.clause_start(trig, sent) == sent.start
         ):
             # "وتشهد الرستن منذ أشهر مواجهات متكررة", "هذا وتشهد المناطق المحررة عمليات
             # اغتيال": a lasting state
             return True
         if self.is_tally(trig, sent) or self.other_domain(sent):
             return True
-        floor = first
-        before = self.words_before(trig.span.start, self.rules.non_event_window, floor)
+        before = self.words_before(trig.span.start, self.rules.non_event_window, first)
         if any(c in self.rules.non_event_words for cands in before for c in cands):
             return True
         if before and any(c in self.rules.site_words for c in before[-1]):
             return True  # "قرب مكان الاستهداف": the site of what was told
-        wide = self.words_before(trig.span.start, self.rules.non_event_wide_window, floor)
+        wide = self.words_before(trig.span.start, self.rules.non_event_wide_window, first)
         if any(c in self.rules.non_event_wide for cands in wide for c in cands):
             return True
         after = self.tok_index(trig.span.end)
@@ -97,14 +97,9 @@ class ArgumentFinder(PlaceFinder):
             for c in cands
         ):
             return True
-        flat = [cands[0] for cands in before]
-        for phrase in self.rules.non_event_phrases:
-            n = len(phrase)
-            for k in range(len(flat) - n + 1):
-                if tuple(flat[k : k + n]) == phrase:
-                    return True
+        if has_phrase([cands[0] for cands in before], self.rules.non_event_phrases):
+            return True
         return self.is_purpose(trig, before, sent)
-
 
     def is_tally(self, trig: TriggerSpan, sent: Sentence) -> bool:
         """ "وهذه ثالث ضربة تطال ريف القامشلي", "وهي النقطة التاسعة التي تقيمها": the clause
@@ -155,13 +150,7 @@ class ArgumentFinder(PlaceFinder):
         hi = min(self.tok_index(sent.end), i + 5)
         words = [self.tokens.candidates[k][0] for k in range(lo, hi)]
         firsts = self.rules.continuation_firsts
-        if not any(w in firsts for w in words):
-            return False
-        for phrase in self.rules.continuation:
-            n = len(phrase)
-            if any(tuple(words[k : k + n]) == phrase for k in range(len(words) - n + 1)):
-                return True
-        return False
+        return any(w in firsts for w in words) and has_phrase(words, self.rules.continuation)
 
     # -- actors -------------------------------------------------------------------------------------
     def member_of(self, actor: ActorSpan, sent: Sentence) -> bool:
@@ -471,11 +460,6 @@ class ArgumentFinder(PlaceFinder):
 
     def no_fighting(self, sent: Sentence) -> bool:
         rng = self.tokens.range_of(sent.norm_start, sent.norm_end)
-        words = [self.tokens.candidates[i][0] for i in rng]
-        for phrase in self.rules.no_fighting:
-            n = len(phrase)
-            if any(tuple(words[k : k + n]) == phrase for k in range(len(words) - n + 1)):
-                return True
-        return False
+        return has_phrase([self.tokens.candidates[i][0] for i in rng], self.rules.no_fighting)
 
 

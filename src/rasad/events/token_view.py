@@ -4,6 +4,7 @@ words before a position, the clause a trigger stands in."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 
 from rasad.events.lexicon import EventRules
 from rasad.events.triggers import Tokens
@@ -12,6 +13,15 @@ from rasad.model import Article, Sentence, TriggerSpan
 
 def in_sentence(start: int, sent: Sentence) -> bool:
     return sent.start <= start < sent.end
+
+
+def has_phrase(words: Sequence[str], phrases: Iterable[tuple[str, ...]]) -> bool:
+    """Whether one of ``phrases`` (word tuples) stands in ``words`` word for word."""
+    for phrase in phrases:
+        n = len(phrase)
+        if any(tuple(words[k : k + n]) == phrase for k in range(len(words) - n + 1)):
+            return True
+    return False
 
 
 class TokenView:
