@@ -172,10 +172,11 @@ class PlaceFinder(TokenView):
         if self._refers_back(trig, sent):
             places = [p for p in places if p.span.end <= trig.span.start] or places
         groups = self.place_groups(places)
+        roads = [g for g in groups if self._road_end(g[0], sent)]
         if kind in self.rules.places.list_kinds:
             listed = []
             for group in groups:
-                if self._road_end(group[0], sent):
+                if group in roads:
                     continue
                 precise = [p for p in group if p.precision < 3] or [
                     p for p in group if p.place.feature_type == "governorate"
@@ -207,7 +208,7 @@ class PlaceFinder(TokenView):
             if listed:
                 return min(listed, key=lambda x: x[0])[1]
 
-        road_ends = {p for group in groups if self._road_end(group[0], sent) for p in group}
+        road_ends = {p for group in roads for p in group}
         typed = {p for p in places if self._typed(p)}
 
         def score(p: PlaceSpan) -> float:
@@ -240,9 +241,7 @@ class PlaceFinder(TokenView):
 
     def _road_end(self, place: PlaceSpan, sent: Sentence) -> bool:
         """ "على طريق الرقة – الطبقة", "الطريق الواصل بين القامشلي وعامودا"."""
-        floor = self.sentence_token_floor(sent)
-        before = self.words_before(place.span.start, 3, floor)
-        return any(c in self.rules.places.road_words for cands in before for c in cands)
+        return self.preceded_by(place.span.start, self.rules.places.road_words, 3, sent)
 
     def _refers_back(self, trig: TriggerSpan, sent: Sentence) -> bool:
         """ "بعد انسحاب مقاتلي الفصائل منها": the trigger's place was named before it."""
