@@ -402,10 +402,11 @@ def watch(
     if settings.state_path is None:
         settings = replace(settings, state_path=default_state_path(db_url))
     total = PollReport()
-    done = [0]
+    done = 0
 
     def on_round(n: int, rep: PollReport) -> None:
-        done[0] = n
+        nonlocal done
+        done = n
         total.new_articles += rep.new_articles
         total.skipped += rep.skipped
         total.problems += rep.problems
@@ -424,7 +425,7 @@ def watch(
         finally:
             watcher.close()
     console_print(
-        f"{done[0]} rounds: {total.new_articles} new articles, {total.skipped} skipped, "
+        f"{done} rounds: {total.new_articles} new articles, {total.skipped} skipped, "
         f"{len(total.problems)} problems; record in {settings.state_path}"
     )
-    return done[0]
+    return done
