@@ -208,12 +208,17 @@ def marker_total(page: Any) -> int:
 def click_a_marker(page: Any) -> str:
     """Click clusters until a single marker shows, click it; returns its event id."""
     for _ in range(12):
-        # a marker clicked while Leaflet still animates a zoom misses (flaky under load)
-        page.wait_for_function("!document.querySelector('.leaflet-zoom-anim')")
+        # While Leaflet animates a zoom, or the cluster layer moves markers out of a cluster
+        # after it, markers come and go: a click then misses, and ".first" can name another
+        # marker by the time it is clicked (seen under load in CI). Wait for both to end,
+        # then click the marker by the id that was read.
+        page.wait_for_function(
+            "!document.querySelector('.leaflet-zoom-anim, .leaflet-cluster-anim')"
+        )
         marker = page.locator(".ev-marker").first
         if marker.count() and marker.is_visible():
             event_id: str = marker.get_attribute("data-event-id")
-            marker.click()
+            page.locator(f".ev-marker[data-event-id='{event_id}']").click()
             return event_id
         page.locator(".ev-cluster").first.click()
         page.wait_for_timeout(700)  # the zoom animation
@@ -241,7 +246,9 @@ def test_clicking_a_marker_shows_the_event_with_highlighted_evidence(
 ) -> None:
     page = watch.open(seeds_server.url)
     event_id = click_a_marker(page)
-    page.wait_for_selector(f"#event-view .event[data-event-id='{event_id}']")
+    shown = page.locator("#event-view .event")
+    shown.wait_for()
+    assert shown.get_attribute("data-event-id") == event_id
     mark = page.locator("#event-view mark.evidence").first
     mark.wait_for()
     detail = api(seeds_server, f"/api/events/{event_id}")
