@@ -607,3 +607,16 @@ def test_the_place_named_with_its_type_word_is_meant(resources: Resources) -> No
     owner = "تقدم الجيش في الأحياء الشرقية لمدينة حلب، إذ أعلن السيطرة على حي مساكن هنانو."
     tc = [m for m in mentions(owner, resources) if m.kind == "territory_change"]
     assert [m.location.place.name_ar for m in tc if m.location] == ["هنانو"]
+
+
+def test_a_placeless_generic_word_joins_the_report_however_far(resources: Resources) -> None:
+    text = (
+        "فجر انتحاري نفسه داخل مسجد في حي الميدان بدمشق، مساء الجمعة.\n\n"
+        "وقال شهود إن سيارات الإسعاف هرعت إلى المكان.\n\n"
+        "وأظهرت صور متداولة آثار الدمار داخل المبنى.\n\n"
+        "ووفق حصيلة أولية نشرتها وزارة الصحة، فإن الانفجار أسفر عن مقتل 14 شخصاً وإصابة 30 آخرين."
+    )
+    ms = mentions(text, resources)
+    assert kinds(ms) == ["suicide_bombing"]
+    counts = {k: v.value for k, v in ms[0].counts.items()}
+    assert counts == {"killed": 14, "injured": 30}
