@@ -620,3 +620,33 @@ def test_a_placeless_generic_word_joins_the_report_however_far(resources: Resour
     assert kinds(ms) == ["suicide_bombing"]
     counts = {k: v.value for k, v in ms[0].counts.items()}
     assert counts == {"killed": 14, "injured": 30}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "struck"),
+    [
+        (
+            "قُتل عنصران من قوات سوريا الديمقراطية (قسد)، مساء أمس، إثر انفجار عبوة ناسفة "
+            "استهدفت سيارتهم قرب بلدة الشحيل بريف دير الزور الشرقي.",
+            "explosive_device",
+            "sdf",
+        ),
+        (
+            "قتل ثلاثة جنود من الجيش التركي بانفجار لغم في ريف عفرين.",
+            "explosive_device",
+            "turkey-military",
+        ),
+        (
+            "قتل أربعة عناصر من قوات النظام جراء استهداف سيارتهم بعبوة ناسفة في ريف درعا.",
+            "explosive_device",
+            "syria-army-2000",
+        ),
+    ],
+)
+def test_members_struck_before_the_trigger_are_the_side_acted_on(
+    resources: Resources, text: str, kind: str, struck: str
+) -> None:
+    ms = [m for m in mentions(text, resources, dt.date(2020, 1, 10)) if m.kind == kind]
+    assert len(ms) == 1
+    assert ms[0].actor1 is None
+    assert ms[0].actor2 is not None and ms[0].actor2.id == struck

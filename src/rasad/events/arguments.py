@@ -56,6 +56,8 @@ CIVILIANS_INTER = 7
 # ACLED interaction codes of crowds: rioters and protesters
 CROWD_INTER = frozenset({5, 6})
 PASSIVE_KINDS = frozenset({"displacement", "protest", "riot", "surrender", "defection"})
+# count keys of people struck: members named after one of their cues are the side acted on
+STRUCK_KEYS = frozenset({"killed", "injured", "captured", "arrested", "abducted"})
 
 
 class ArgumentFinder(PlaceFinder):
@@ -165,6 +167,13 @@ class ArgumentFinder(PlaceFinder):
         people = self.rules.counts.people | self.rules.counts.singular_people
         return any(c in people or c.isdigit() for c in flat)
 
+    def struck_members(self, actor: ActorSpan, sent: Sentence) -> bool:
+        """Members named after a death, injury or capture word: "قُتل عنصران من قسد",
+        "إصابة ثلاثة جنود من الجيش التركي"."""
+        cues = self.rules.counts.cues
+        before = self.words_before(actor.span.start, 6, self.sentence_token_floor(sent))
+        return any(cues.get(c) in STRUCK_KEYS for cands in before for c in cands)
+
     def choose_actors(
         self, kind: str, trig: TriggerSpan, sent: Sentence
     ) -> tuple[ActorSpan | None, ActorSpan | None]:
@@ -212,8 +221,11 @@ class ArgumentFinder(PlaceFinder):
             owner = next((a for a in after if a.span.start - trig.span.end <= 3), None)
             if owner is not None and not self.member_of(owner, sent):
                 agents = [owner]
-        # "مقتل 23 عنصراً من التنظيم", "عناصر سابقة من تنظيم الدولة": members, not doers
-        before = [a for a in before if not self.member_of(a, sent)]
+        # "مقتل 23 عنصراً من التنظيم", "عناصر سابقة من تنظيم الدولة": members, not doers;
+        # "قُتل عنصران من قسد إثر انفجار عبوة": the members struck are the other side
+        members = [a for a in before if self.member_of(a, sent)]
+        victims = [a for a in members if self.struck_members(a, sent)]
+        before = [a for a in before if a not in members]
         # "خاضت اشتباكات مع آخر تجمعات الإرهابيين ... وإلقاء القبض على": fought, not doing
         before = [a for a in before if not marked(a, roles.opponent_markers, 3)] or before
         if agents:
@@ -237,6 +249,8 @@ class ArgumentFinder(PlaceFinder):
         elif a1 is not None:
             others = [a for a in before if a.actor.id != a1.actor.id]
             a2 = others[-1] if others else None
+        if a2 is None and victims and (a1 is None or victims[-1].actor.id != a1.actor.id):
+            a2 = victims[-1]
         if a1 is not None and a1.actor.inter == CIVILIANS_INTER and kind not in PASSIVE_KINDS:
             # civilians do not shell, raid or arrest: they are the ones acted upon
             a2 = a2 if a2 is not None and a2.actor.id != a1.actor.id else a1
