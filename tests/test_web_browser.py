@@ -165,6 +165,9 @@ class Watch:
         self.dialogs: list[str] = []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.requests: list[str] = []
+        self.page.on("requestfinished", lambda r: self.requests.append(r.url))
+        self.page.on("requestfailed", lambda r: self.requests.append(f"FAILED {r.url}"))
 
         def dialog(d: Any) -> None:
             self.dialogs.append(d.message)
@@ -205,16 +208,25 @@ def marker_total(page: Any) -> int:
     return int(singles) + clustered
 
 
+def wait_until_still(page: Any) -> None:
+    """Poll from here: the page's CSP forbids the eval that wait_for_function polls with."""
+    moving = "!!document.querySelector('.leaflet-zoom-anim, .leaflet-cluster-anim, #map[data-moving]')"
+    deadline = time.monotonic() + TIMEOUT / 1000
+    while page.evaluate(moving):
+        if time.monotonic() > deadline:
+            raise AssertionError("the map did not stand still")
+        page.wait_for_timeout(50)
+
+
 def click_a_marker(page: Any) -> str:
     """Click clusters until a single marker shows, click it; returns its event id."""
     for _ in range(12):
-        # While Leaflet animates a zoom, or the cluster layer moves markers out of a cluster
-        # after it, markers come and go: a click then misses, and ".first" can name another
-        # marker by the time it is clicked (seen under load in CI). Wait for both to end,
-        # then click the marker by the id that was read.
-        page.wait_for_function(
-            "!document.querySelector('.leaflet-zoom-anim, .leaflet-cluster-anim')"
-        )
+        # While the map pans or zooms (#map[data-moving]; the page's first fit to the
+        # boundaries may still be panning when the data is ready), or the cluster layer
+        # moves markers out of a cluster, a click can land on the ground and ".first" can
+        # name another marker by the time it is clicked (both seen under load in CI). Wait
+        # for the map to stand still, then click the marker by the id that was read.
+        wait_until_still(page)
         marker = page.locator(".ev-marker").first
         if marker.count() and marker.is_visible():
             event_id: str = marker.get_attribute("data-event-id")
@@ -247,7 +259,15 @@ def test_clicking_a_marker_shows_the_event_with_highlighted_evidence(
     page = watch.open(seeds_server.url)
     event_id = click_a_marker(page)
     shown = page.locator("#event-view .event")
-    shown.wait_for()
+    try:
+        shown.wait_for()
+    except sync_api.TimeoutError:
+        pytest.fail(
+            f"clicking the marker of {event_id} opened no event: "
+            f"status {page.locator('#status').inner_text()!r}, errors {watch.errors}, "
+            f"selected {page.eval_on_selector_all('.ev-marker.selected', 'els => els.map(e => e.dataset.eventId)')}, "
+            f"requests {watch.requests[-5:]}"
+        )
     assert shown.get_attribute("data-event-id") == event_id
     mark = page.locator("#event-view mark.evidence").first
     mark.wait_for()

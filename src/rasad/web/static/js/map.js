@@ -20,6 +20,15 @@ export class EventMap {
       preferCanvas: false,
     });
     this.map.fitBounds(SYRIA);
+    // data-moving marks the map while it pans or zooms: a click then can land on the ground
+    // instead of the marker that was under the pointer (the page tests wait for it to clear)
+    const container = this.map.getContainer();
+    this.map.on("movestart zoomstart", () => {
+      container.dataset.moving = "true";
+    });
+    this.map.on("moveend zoomend", () => {
+      delete container.dataset.moving;
+    });
     if (config.tile_url) {
       L.tileLayer(config.tile_url, { maxZoom: 18, crossOrigin: false }).addTo(this.map);
     }
