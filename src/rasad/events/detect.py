@@ -385,26 +385,21 @@ class EventDetector:
         if d.trigger.generic:
             family = self.kinds.kinds[d.kind].family
             related = {family} | VIOLENT_FAMILIES if family in VIOLENT_FAMILIES else {family}
-            cands = [
+            reports = [
                 k
                 for k in kept
-                if self.kinds.kinds[k.kind].family in related
-                and not k.trigger.generic
-                and (
-                    _explicitly_same_day(k, d)
-                    or (self._dates_agree(k, d) and abs(k.sentence.index - d.sentence.index) <= 2)
-                )
+                if self.kinds.kinds[k.kind].family in related and not k.trigger.generic
+            ]
+            cands = [
+                k
+                for k in reports
+                if _explicitly_same_day(k, d)
+                or (self._dates_agree(k, d) and abs(k.sentence.index - d.sentence.index) <= 2)
             ]
             if not cands and d.place is None:
                 # "فإن الانفجار أسفر عن مقتل 20 شخصاً" three paragraphs after the bombing: a
                 # generic word with no place of its own refers back however far
-                cands = [
-                    k
-                    for k in kept
-                    if self.kinds.kinds[k.kind].family in related
-                    and not k.trigger.generic
-                    and self._dates_agree(k, d)
-                ]
+                cands = [k for k in reports if self._dates_agree(k, d)]
             if not cands and cause:
                 # "ونزح نحو مليون شخص جراء الهجوم الذي شنته قوات النظام": the attack named
                 # as the cause of its sentence's report
